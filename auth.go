@@ -1,0 +1,153 @@
+package which50
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/textproto"
+	"strings"
+)
+
+// Authenticator adds credentials to an outgoing request. The client calls it
+// on a clone of each request it sends to the API's own host, and never on a
+// request to another host (such as the target of a cross-host redirect), so
+// an implementation may set any header it likes.
+//
+// Implementations must be safe for concurrent use.
+type Authenticator interface {
+	Authenticate(req *http.Request) error
+}
+
+// BearerToken returns an Authenticator that sends "Authorization: Bearer <token>".
+// An empty token makes NewClient fail.
+func BearerToken(token string) Authenticator { return bearerToken{token: token} }
+
+// APIKeyHeader returns an Authenticator that sends the key in the named header,
+// such as APIKeyHeader("X-API-Key", key). An empty or invalid header name, or
+// an empty key, makes NewClient fail.
+func APIKeyHeader(header, key string) Authenticator {
+	return apiKeyHeader{header: textproto.CanonicalMIMEHeaderKey(header), key: key}
+}
+
+// BasicAuth returns an Authenticator that sends HTTP basic authentication.
+// An empty user name makes NewClient fail.
+func BasicAuth(user, password string) Authenticator {
+	return basicAuth{user: user, password: password}
+}
+
+// The built-in authenticators know their secrets, so that the client can
+// validate them up front and scrub them from anything it reports.
+type secretHolder interface {
+	validate() error
+	secrets() []string
+}
+
+const redacted = "REDACTED"
+
+type bearerToken struct{ token string }
+
+func (a bearerToken) Authenticate(req *http.Request) error {
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	return nil
+}
+
+func (a bearerToken) validate() error {
+	if strings.TrimSpace(a.token) == "" {
+		return errors.New("which50: bearer token is empty")
+	}
+	if strings.ContainsAny(a.token, "\r\n") {
+		return errors.New("which50: bearer token contains a line break")
+	}
+	return nil
+}
+
+func (a bearerToken) secrets() []string          { return []string{a.token} }
+func (a bearerToken) Format(f fmt.State, _ rune) { fmt.Fprint(f, "which50.BearerToken("+redacted+")") }
+func (a bearerToken) LogValue() slog.Value       { return slog.StringValue("Bearer " + redacted) }
+
+type apiKeyHeader struct{ header, key string }
+
+func (a apiKeyHeader) Authenticate(req *http.Request) error {
+	req.Header.Set(a.header, a.key)
+	return nil
+}
+
+func (a apiKeyHeader) validate() error {
+	if a.header == "" || strings.ContainsAny(a.header, " \t\r\n:") {
+		return fmt.Errorf("which50: invalid API key header name %q", a.header)
+	}
+	if strings.EqualFold(a.header, "Host") {
+		return errors.New("which50: the API key cannot travel in the Host header")
+	}
+	if strings.TrimSpace(a.key) == "" {
+		return errors.New("which50: API key is empty")
+	}
+	if strings.ContainsAny(a.key, "\r\n") {
+		return errors.New("which50: API key contains a line break")
+	}
+	return nil
+}
+
+func (a apiKeyHeader) secrets() []string { return []string{a.key} }
+func (a apiKeyHeader) Format(f fmt.State, _ rune) {
+	fmt.Fprint(f, "which50.APIKeyHeader("+a.header+", "+redacted+")")
+}
+func (a apiKeyHeader) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("header", a.header), slog.String("key", redacted))
+}
+
+type basicAuth struct{ user, password string }
+
+func (a basicAuth) Authenticate(req *http.Request) error {
+	req.SetBasicAuth(a.user, a.password)
+	return nil
+}
+
+func (a basicAuth) validate() error {
+	if a.user == "" {
+		return errors.New("which50: basic auth user is empty")
+	}
+	if strings.ContainsAny(a.user, ":\r\n") || strings.ContainsAny(a.password, "\r\n") {
+		return errors.New("which50: basic auth credentials contain a colon or a line break")
+	}
+	return nil
+}
+
+func (a basicAuth) secrets() []string {
+	// The password, and the encoded header value that carries it.
+	r, _ := http.NewRequest(http.MethodGet, "/", nil)
+	r.SetBasicAuth(a.user, a.password)
+	s := []string{strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")}
+	if a.password != "" {
+		s = append(s, a.password)
+	}
+	return s
+}
+func (a basicAuth) Format(f fmt.State, _ rune) { fmt.Fprint(f, "which50.BasicAuth("+redacted+")") }
+func (a basicAuth) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("user", redacted), slog.String("password", redacted))
+}
+
+// authTransport adds credentials to requests bound for the API's host, and
+// only those. It works on a clone so the caller's request is never changed.
+type authTransport struct {
+	base   http.RoundTripper
+	auth   Authenticator
+	scheme string // the API's scheme and host, compared on every hop
+	host   string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.auth == nil || !strings.EqualFold(req.URL.Host, t.host) || !strings.EqualFold(req.URL.Scheme, t.scheme) {
+		return t.base.RoundTrip(req)
+	}
+	clone := req.Clone(req.Context())
+	if err := t.auth.Authenticate(clone); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("which50: authenticate request: %w", err)
+	}
+	return t.base.RoundTrip(clone)
+}

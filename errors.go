@@ -1,0 +1,138 @@
+package which50
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors for the statuses the API documents. An *APIError matches
+// exactly one of them with errors.Is, according to its StatusCode:
+//
+//	if errors.Is(err, which50.ErrNotFound) { ... }
+var (
+	// ErrUnauthorized matches a 401: the request lacks valid credentials.
+	ErrUnauthorized = errors.New("which50: unauthorized")
+	// ErrForbidden matches a 403: the credentials lack the permission.
+	ErrForbidden = errors.New("which50: forbidden")
+	// ErrNotFound matches a 404: the contact (or the resource) was not found.
+	ErrNotFound = errors.New("which50: not found")
+	// ErrInternalServerError matches a 500 that persisted through the retries.
+	ErrInternalServerError = errors.New("which50: internal server error")
+	// ErrRateLimited matches a 429 that persisted through the retries, or whose
+	// Retry-After asked for a longer wait than the client may sleep. The
+	// APIError's RetryAfter says when the server will accept a new request.
+	ErrRateLimited = errors.New("which50: rate limited")
+	// ErrResponseTooLarge reports a response body larger than the limit set
+	// with WithMaxResponseBytes.
+	ErrResponseTooLarge = errors.New("which50: response too large")
+	// ErrInvalidResponse matches a *DecodeError: a successful status whose body
+	// is not a list of interactions in JSON or XML.
+	ErrInvalidResponse = errors.New("which50: invalid response")
+)
+
+// APIError is the error for any response with a non-2xx status. Use errors.As
+// to read its fields, or errors.Is with a sentinel such as ErrNotFound to
+// branch on the status.
+type APIError struct {
+	// StatusCode is the HTTP status code of the (last) response.
+	StatusCode int
+	// Message is the server's HttpError message when the body carried one,
+	// otherwise the standard text for the status.
+	Message string
+	// Body is a bounded excerpt of the response body, for diagnostics. It is
+	// never included in Error().
+	Body string
+	// ContentType is the response's Content-Type header.
+	ContentType string
+	// Header holds the response headers.
+	Header http.Header
+	// RequestID is the server's request or correlation id, when one was sent.
+	RequestID string
+	// RetryAfter is the wait the server asked for in a Retry-After header of
+	// the last response, or 0 if it sent none.
+	RetryAfter time.Duration
+	// Method and Path identify the request (the path has no query string).
+	Method, Path string
+	// Attempts is how many requests were made before this error was returned.
+	Attempts int
+}
+
+// Error returns a one-line description: the request, the status and the
+// server's message. It never contains the response body or credentials.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("which50: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is reports whether the error's status matches target, one of ErrUnauthorized,
+// ErrForbidden, ErrNotFound, ErrInternalServerError or ErrRateLimited.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrInternalServerError:
+		return e.StatusCode == http.StatusInternalServerError
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
+}
+
+// DecodeError reports a successful response whose body could not be decoded:
+// malformed or truncated JSON or XML, or a body of another type altogether
+// (such as an HTML maintenance page). It matches ErrInvalidResponse.
+type DecodeError struct {
+	// StatusCode and ContentType are those of the response.
+	StatusCode  int
+	ContentType string
+	// Offset is the byte offset in the body where decoding failed, or -1.
+	Offset int64
+	// Excerpt is a short excerpt of the body near Offset (or its start).
+	Excerpt string
+	// Err is the underlying cause.
+	Err error
+}
+
+// Error describes the failure without dumping the body.
+func (e *DecodeError) Error() string {
+	if e.Err == nil {
+		return "which50: invalid response"
+	}
+	return e.Err.Error()
+}
+
+// Unwrap returns the underlying cause.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrInvalidResponse.
+func (e *DecodeError) Is(target error) bool { return target == ErrInvalidResponse }
