@@ -1,0 +1,149 @@
+// Package which50 is a typed client for the Which50 marketing API: it reads
+// the communications a contact has had with the platform (emails, SMS,
+// landing pages, events, web forms, competitions) from
+// GET contacts/{contactId}/communications, in JSON or XML, with typed
+// errors, bounded retries and a streaming variant for long histories.
+//
+// Create one Client and share it; it is safe for concurrent use:
+//
+//	client, err := which50.NewClient(which50.WithAuth(which50.BearerToken(token)))
+//	if err != nil {
+//		return err
+//	}
+//	items, err := client.Contacts.Communications(ctx, contactID)
+//	if err != nil {
+//		return err
+//	}
+//	for _, it := range items {
+//		fmt.Println(it.Occurred.Format(time.RFC3339), it.Interaction, it.Name, it.Status)
+//	}
+//
+// The contact id is the API's encrypted id, an opaque string that may hold
+// '/', '+', '=' and spaces; the client sends it as one escaped path segment,
+// so pass it exactly as the API gave it. The API's root is [DefaultBaseURL];
+// [WithBaseURL] points the client elsewhere (a path prefix is kept).
+//
+// # Authentication
+//
+// An Authenticator adds credentials to each request. The package offers a
+// bearer token, an API key in a header of your choice, and basic
+// authentication; any other scheme is a type with an Authenticate method.
+// Credentials are added to a clone of each request bound for the API's own
+// host, and to nothing else: a redirect to another host never carries them.
+// They never appear in error text, in logs, or when a Client is printed.
+//
+//	which50.WithAuth(which50.BearerToken(os.Getenv("WHICH50_TOKEN")))
+//	which50.WithAuth(which50.APIKeyHeader("X-API-Key", key))
+//	which50.WithAuth(which50.BasicAuth(user, password))
+//
+// An empty credential is an error from NewClient, not a silent anonymous
+// client.
+//
+// # Formats
+//
+// The API speaks Json.NET JSON and DataContract XML. The client asks for
+// JSON unless told otherwise, and decodes each response according to its
+// Content-Type, whatever it asked for:
+//
+//	client, err := which50.NewClient(which50.WithFormat(which50.FormatXML))
+//
+// Both formats give the same ContactInteraction values. Occurred holds the
+// instant and the UTC offset the server recorded, so Occurred.Zone() reports
+// the platform's offset (+10:00, +09:30, -05:00...); every date form the
+// service is known to send is read, including Microsoft "\/Date(ms)\/" dates
+// and XML's DateTime plus OffsetMinutes. Null members read as zero values:
+// CampaignID 0 and CampaignName "" mean the interaction has no campaign.
+// Interaction kinds outside the documented constants (InteractionEmail...)
+// are kept as sent.
+//
+// # Errors
+//
+// Every non-2xx response is an *APIError. Branch on the status with
+// errors.Is and a sentinel, and read the details with errors.As:
+//
+//	items, err := client.Contacts.Communications(ctx, id)
+//	switch {
+//	case errors.Is(err, which50.ErrNotFound):
+//		// no such contact
+//	case errors.Is(err, which50.ErrUnauthorized), errors.Is(err, which50.ErrForbidden):
+//		// fix the credentials or the permissions
+//	case errors.Is(err, which50.ErrRateLimited):
+//		var apiErr *which50.APIError
+//		errors.As(err, &apiErr)
+//		// come back after apiErr.RetryAfter
+//	case err != nil:
+//		return err
+//	}
+//
+// The sentinels are ErrUnauthorized (401), ErrForbidden (403), ErrNotFound
+// (404), ErrInternalServerError (500) and ErrRateLimited (429). APIError
+// carries the status, the server's message, the Retry-After it asked for, a
+// request id when the server sent one, a bounded body excerpt and the number
+// of attempts. A successful status with a body that is not a list of
+// interactions (an HTML maintenance page, a truncated document) is a
+// *DecodeError matching ErrInvalidResponse; a body over the size limit
+// matches ErrResponseTooLarge; a connection that could not be made is a
+// network error that unwraps to the net package's error. Every error text
+// starts with "which50: ".
+//
+// # Retries and rate limits
+//
+// Connection failures, transfers cut mid-body, and the statuses 429, 500,
+// 502, 503 and 504 are retried, DefaultMaxRetries times by default, with
+// exponential backoff and jitter between DefaultRetryWaitMin and
+// DefaultRetryWaitMax. A Retry-After header (seconds or an HTTP date) sets
+// the wait instead, unless it asks for longer than the maximum wait: then
+// the call fails at once with RetryAfter set, so a bulk job can reschedule
+// rather than sleep for an hour. Other 4xx statuses are never retried. The
+// context cancels a wait at once.
+//
+//	client, err := which50.NewClient(
+//		which50.WithMaxRetries(5),
+//		which50.WithRetryWait(200*time.Millisecond, 10*time.Second),
+//		which50.WithLogger(slog.Default()), // each attempt at debug level, give-ups at warn
+//	)
+//
+// When retries run out the caller gets the *APIError of the last response.
+// The client does not limit its own request rate; a bulk job that must stay
+// under a quota paces its calls (see examples/export and its -rate flag).
+//
+// # Streaming
+//
+// Communications reads the whole history into a slice, with the body capped
+// at DefaultMaxResponseBytes (see WithMaxResponseBytes). CommunicationsSeq
+// is its streaming twin: it yields each interaction as soon as it is
+// decoded, so a history of any length is read in constant memory, and
+// breaking out of the loop closes the response at once:
+//
+//	for it, err := range client.Contacts.CommunicationsSeq(ctx, id) {
+//		if err != nil {
+//			return err
+//		}
+//		if err := sink.Write(it); err != nil {
+//			return err
+//		}
+//	}
+//
+// Retries apply until the first interaction has been yielded; a failure
+// after that is yielded as the last error.
+//
+// # Testing with which50test
+//
+// Package github.com/which50-go/which50/which50test is a fake Which50 API on
+// loopback, speaking the service's real wire formats, for your own tests and
+// for examples that run without an account. Seed it with interactions,
+// require a credential, add latency or queue faults (a 503, a 429 with
+// Retry-After, a connection cut mid-body), and point a client at its URL:
+//
+//	srv := which50test.NewServer()
+//	defer srv.Close()
+//	srv.SetCommunications("contact-1", []which50.ContactInteraction{{ID: 1, Interaction: which50.InteractionEmail, Name: "Welcome"}})
+//	srv.QueueFaults(which50test.Fault{Status: http.StatusServiceUnavailable})
+//
+//	client, err := which50.NewClient(which50.WithBaseURL(srv.URL), which50.WithRetryWait(time.Millisecond, 10*time.Millisecond))
+//	items, err := client.Contacts.Communications(ctx, "contact-1") // retried once, then succeeds
+//
+// The examples in this package all run against it.
+//
+// API documentation: https://app.which50.com/Which50API/documentation
+package which50
