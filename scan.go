@@ -2,7 +2,9 @@ package which50
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -40,7 +42,12 @@ func excerpt(buf []byte, pos int) string {
 	}
 	start := max(pos-maxNear/2, 0)
 	end := min(start+maxNear, len(buf))
-	return strings.ToValidUTF8(string(buf[start:end]), "\uFFFD")
+	near := strings.ToValidUTF8(string(buf[start:end]), "\uFFFD")
+	for len(near) > maxNear { // replacements can make it longer
+		_, n := utf8.DecodeLastRuneInString(near)
+		near = near[:len(near)-n]
+	}
+	return near
 }
 
 // utf8BOM is the byte order mark some proxies and hand-written .NET code
@@ -55,4 +62,140 @@ func validUTF8(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// bufSize is the initial size of a decoder's read buffer; it grows only when
+// one token (a string, a number, a tag) does not fit.
+const bufSize = 32 << 10
+
+// bufPool recycles read buffers across decodes.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
+
+// maxInterned bounds the per-decode table of interned strings, so a body of
+// unique strings costs no more than plain allocation; maxInternLen bounds the
+// length of an interned string.
+const (
+	maxInterned  = 4096
+	maxInternLen = 256
+)
+
+// reader is the refillable input buffer the JSON and XML scanners share.
+// Scanners keep positions relative to pos: more moves buf[pos:end] to the
+// front before reading.
+type reader struct {
+	r      io.Reader
+	format string
+	buf    []byte
+	bufp   *[]byte // from bufPool, nil once buf has been replaced
+	pos    int     // next byte to consume
+	end    int     // end of the data read so far
+	base   int64   // input offset of buf[0]
+	eof    bool    // r returned io.EOF
+	rerr   error   // r returned another error
+	strs   map[string]string
+	zones  zoneCache
+}
+
+func (d *reader) init(r io.Reader, format string) {
+	d.r, d.format = r, format
+	d.bufp = bufPool.Get().(*[]byte)
+	d.buf = *d.bufp
+}
+
+// release returns the buffer to the pool.
+func (d *reader) release() {
+	if d.bufp != nil {
+		bufPool.Put(d.bufp)
+	}
+	d.bufp, d.buf = nil, nil
+}
+
+// more reads more input, keeping buf[pos:end]. It reports whether any new
+// bytes arrived; after it, buf[pos:] holds the same bytes as before, plus
+// the new ones.
+func (d *reader) more() bool {
+	if d.eof || d.rerr != nil {
+		return false
+	}
+	if d.pos > 0 {
+		n := copy(d.buf, d.buf[d.pos:d.end])
+		d.base += int64(d.pos)
+		d.pos, d.end = 0, n
+	}
+	if d.end == len(d.buf) {
+		nb := make([]byte, 2*len(d.buf))
+		copy(nb, d.buf[:d.end])
+		d.release()
+		d.buf = nb
+	}
+	for range 100 {
+		n, err := d.r.Read(d.buf[d.end:])
+		d.end += n
+		if err != nil {
+			if err == io.EOF {
+				d.eof = true
+			} else {
+				d.rerr = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	d.rerr = io.ErrNoProgress
+	return false
+}
+
+// ensure makes n bytes from pos available, reading as needed; it reports
+// false if the input ends first.
+func (d *reader) ensure(n int) bool {
+	for d.end-d.pos < n {
+		if !d.more() {
+			return false
+		}
+	}
+	return true
+}
+
+// fail returns a syntax error at pos+rel.
+func (d *reader) fail(rel int, msg string) error {
+	p := min(d.pos+rel, d.end)
+	return &syntaxError{Format: d.format, Offset: d.base + int64(p), Msg: msg, Near: excerpt(d.buf[:d.end], p)}
+}
+
+// failEOF reports input that ended before the value did: the read error if
+// reading failed, else a syntax error.
+func (d *reader) failEOF() error {
+	if d.rerr != nil {
+		return fmt.Errorf("which50: reading %s body: %w", d.format, d.rerr)
+	}
+	return d.fail(d.end-d.pos, "unexpected end of input")
+}
+
+// intern returns b as a string, shared with earlier equal strings of this
+// decode: kinds, statuses and campaign names repeat across items.
+func (d *reader) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(b) <= maxInternLen && len(d.strs) < maxInterned {
+		if d.strs == nil {
+			d.strs = make(map[string]string, 64)
+		}
+		d.strs[s] = s
+	}
+	return s
+}
+
+// skipBOM consumes a UTF-8 byte order mark at the start of the input.
+func (d *reader) skipBOM() {
+	d.ensure(len(utf8BOM))
+	if d.end-d.pos >= len(utf8BOM) && string(d.buf[d.pos:d.pos+len(utf8BOM)]) == utf8BOM {
+		d.pos += len(utf8BOM)
+	}
 }
