@@ -423,6 +423,9 @@ func (c *Client) get(ctx context.Context, ep endpoint, cl *call) error {
 	}
 	resp, err := rc.Do(rreq)
 	if err != nil {
+		if err == ctx.Err() { // retryablehttp's wait was cut short
+			err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, err)
+		}
 		return err
 	}
 	resp.Body.Close()
@@ -529,7 +532,9 @@ func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Resp
 		apiErr.Attempts = attempts
 	case errors.As(err, &te):
 		err = fmt.Errorf("which50: %s %s: reading response failed after %d attempt(s): %w", cl.method, cl.path, attempts, te.err)
-	case resp == nil && err != nil && !isContextError(err):
+	case isContextError(err):
+		err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, redactURLError(err))
+	case resp == nil && err != nil:
 		err = fmt.Errorf("which50: %s %s failed after %d attempt(s): %w", cl.method, cl.path, attempts, redactURLError(err))
 	}
 	if l := cl.c.logger; l != nil && (cl.retried || errors.As(err, &apiErr) && retryableStatus(apiErr.StatusCode)) {
