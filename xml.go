@@ -1,13 +1,9 @@
 package which50
 
 import (
-	"bytes"
-	"encoding/xml"
-	"errors"
-	"fmt"
 	"io"
-	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // XML namespaces DataContractSerializer uses for the response.
@@ -24,327 +20,1184 @@ const maxXMLDepth = 64
 // from r, calling yield for each item in order; it returns nil early if yield
 // returns false.
 //
-// This first version decodes with encoding/xml tokens; the streaming scanner
-// replaces it.
+// It is a streaming scanner for this one schema, written to be safe on
+// hostile input: a DTD (<!DOCTYPE, <!ENTITY) is an error, so nothing is
+// expanded or fetched; only the five predefined entities and character
+// references are decoded; CDATA, comments and processing instructions are
+// handled; end tags must match; invalid UTF-8, characters XML forbids and
+// nesting deeper than maxXMLDepth are errors. Elements are matched by local
+// name and namespace URI, never by prefix; i:nil="true" gives a zero value;
+// members may come in any order and unknown elements are skipped. An empty
+// body, an empty root or a root with i:nil="true" gives no items. An
+// <?xml ...?> declaration may name any encoding: the bytes are read as
+// UTF-8 whatever it says, as WIRE.md describes.
 func decodeXML(r io.Reader, yield func(ContactInteraction) bool) error {
-	data, err := io.ReadAll(r)
+	d := &xmlDecoder{}
+	d.init(r, "XML")
+	defer d.release()
+	return d.document(yield)
+}
+
+// Namespace URIs the decoder tells apart.
+const (
+	nsOther = iota // bound to a URI the schema does not use
+	nsNone         // no namespace
+	nsIDContacts
+	nsIDSystem
+	nsIDXSI
+)
+
+// Elements of the schema, by namespace and local name.
+const (
+	elUnknown = iota
+	elRoot    // ArrayOfContactInteraction
+	elItem    // ContactInteraction
+	elID
+	elInteraction
+	elName
+	elOccurred
+	elStatus
+	elCampaignID
+	elCampaignName
+	elDateTime      // System namespace
+	elOffsetMinutes // System namespace
+)
+
+// What xmlDecoder.next found.
+const (
+	tokEOF = iota
+	tokStart
+	tokEnd
+)
+
+// binding is one namespace declaration in scope.
+type binding struct {
+	prefix string // "" for the default namespace
+	ns     int
+}
+
+// openElement is an element whose end tag is still to come.
+type openElement struct {
+	nameEnd  int // end of its qualified name in xmlDecoder.names
+	bindings int // len(xmlDecoder.binds) before its declarations
+}
+
+// xmlDecoder is a byte scanner for the schema.
+type xmlDecoder struct {
+	reader
+	scratch []byte // decoded text and attribute values
+	names   []byte // qualified names of the open elements, end to end
+	open    []openElement
+	binds   []binding
+
+	// The start tag next returned last.
+	el         int  // its element, elUnknown if not of the schema
+	elNil      bool // it has i:nil="true"
+	pendingEnd bool // it was self-closing: next returns its end
+}
+
+func (d *xmlDecoder) document(yield func(ContactInteraction) bool) error {
+	d.skipBOM()
+	markup, err := d.declaration()
 	if err != nil {
-		return fmt.Errorf("which50: reading XML body: %w", err)
+		return err
 	}
-	data = bytes.TrimPrefix(data, []byte(utf8BOM))
-	if len(bytes.Trim(data, " \t\r\n")) == 0 {
-		return nil
-	}
-	fail := func(off int64, msg string) error {
-		return &syntaxError{Format: "XML", Offset: off, Msg: msg, Near: excerpt(data, int(off))}
-	}
-	if !validUTF8(data) {
-		return fail(0, "invalid UTF-8")
-	}
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil } // the bytes win
-	s := &simpleXML{d: d, fail: fail}
-	return s.document(yield)
-}
-
-type simpleXML struct {
-	d      *xml.Decoder
-	depth  int
-	tokens int
-	fail   func(int64, string) error
-}
-
-func (s *simpleXML) token() (xml.Token, error) {
-	tok, err := s.d.Token()
-	if err != nil {
-		if err == io.EOF {
-			return nil, s.fail(s.d.InputOffset(), "unexpected end of input")
-		}
-		var se *xml.SyntaxError
-		if errors.As(err, &se) {
-			return nil, s.fail(s.d.InputOffset(), se.Msg)
-		}
-		return nil, s.fail(s.d.InputOffset(), err.Error())
-	}
-	switch t := tok.(type) {
-	case xml.StartElement:
-		s.depth++
-		if s.depth > maxXMLDepth {
-			return nil, s.fail(s.d.InputOffset(), "elements nested too deep")
-		}
-	case xml.EndElement:
-		s.depth--
-	case xml.Directive:
-		return nil, s.fail(s.d.InputOffset(), "DTDs and directives are not allowed")
-	case xml.ProcInst:
-		if t.Target == "xml" && s.tokens > 0 {
-			// encoding/xml accepts a declaration anywhere; XML does not.
-			return nil, s.fail(s.d.InputOffset(), "misplaced XML declaration")
-		}
-	}
-	s.tokens++
-	return tok, nil
-}
-
-func (s *simpleXML) document(yield func(ContactInteraction) bool) error {
 	for {
-		tok, err := s.token()
+		_, nonWS, seen, err := d.text(false)
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if len(bytes.Trim(t, " \t\r\n")) != 0 {
-				return s.fail(s.d.InputOffset(), "text outside the root element")
-			}
-		case xml.StartElement:
-			if t.Name.Space != nsContacts || t.Name.Local != "ArrayOfContactInteraction" {
-				return s.fail(s.d.InputOffset(), "root element is not ArrayOfContactInteraction")
-			}
-			nilRoot, err := s.isNil(t)
-			if err != nil {
-				return err
-			}
-			if nilRoot {
-				if err := s.skip(); err != nil {
-					return err
-				}
-			} else if err := s.root(yield); err != nil || s.depth > 0 {
-				return err // stopped early by yield when depth > 0
-			}
-			return s.epilogue()
-		case xml.EndElement:
-			return s.fail(s.d.InputOffset(), "unexpected end tag")
+		if nonWS {
+			return d.fail(0, "text outside the root element")
 		}
-	}
-}
-
-func (s *simpleXML) epilogue() error {
-	for {
-		tok, err := s.d.Token()
-		if err == io.EOF {
-			return nil
+		markup = markup || seen
+		if d.pos == d.end { // end of input
+			switch {
+			case d.rerr != nil:
+				return d.failEOF()
+			case markup:
+				return d.fail(0, "no root element")
+			}
+			return nil // empty body
+		}
+		kind, err := d.tag()
+		if err != nil {
+			return err
+		}
+		if kind != tokStart {
+			return d.fail(0, "unexpected end tag")
+		}
+		if d.el != elRoot {
+			return d.fail(0, "root element is not ArrayOfContactInteraction")
+		}
+		if d.elNil {
+			err = d.skip()
+		} else {
+			var stopped bool
+			stopped, err = d.root(yield)
+			if stopped {
+				return nil
+			}
 		}
 		if err != nil {
-			return s.fail(s.d.InputOffset(), err.Error())
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if len(bytes.Trim(t, " \t\r\n")) != 0 {
-				return s.fail(s.d.InputOffset(), "text after the root element")
+		return d.epilogue()
+	}
+}
+
+// declaration reads an <?xml ...?> declaration at the start of the input.
+// It checks its syntax and version; the encoding it names is ignored.
+func (d *xmlDecoder) declaration() (bool, error) {
+	d.ensure(6)
+	if d.end-d.pos < 6 || string(d.buf[d.pos:d.pos+5]) != "<?xml" || !isSpace(d.buf[d.pos+5]) {
+		return false, nil
+	}
+	i := 5
+	for n := 0; ; n++ {
+		i = d.spaces(i)
+		c, ok := d.byteAt(i)
+		if !ok {
+			return false, d.failEOF()
+		}
+		if c == '?' {
+			if c, ok = d.byteAt(i + 1); !ok {
+				return false, d.failEOF()
 			}
-		case xml.Comment:
-		case xml.ProcInst:
-			if t.Target == "xml" {
-				return s.fail(s.d.InputOffset(), "misplaced XML declaration")
+			if c != '>' || n == 0 {
+				return false, d.fail(i, "malformed XML declaration")
 			}
+			d.pos += i + 2
+			return true, nil
+		}
+		// A pseudo-attribute: version, encoding or standalone.
+		start := i
+		for c, ok = d.byteAt(i); ok && c >= 'a' && c <= 'z'; c, ok = d.byteAt(i) {
+			i++
+		}
+		key := string(d.buf[d.pos+start : d.pos+i])
+		if (n == 0) != (key == "version") || (key != "version" && key != "encoding" && key != "standalone") {
+			return false, d.fail(start, "malformed XML declaration")
+		}
+		i = d.spaces(i)
+		if c, ok = d.byteAt(i); !ok || c != '=' {
+			return false, d.fail(i, "malformed XML declaration")
+		}
+		i = d.spaces(i + 1)
+		q, ok := d.byteAt(i)
+		if !ok || (q != '"' && q != '\'') {
+			return false, d.fail(i, "malformed XML declaration")
+		}
+		i++
+		vstart := i
+		for c, ok = d.byteAt(i); ok && c != q; c, ok = d.byteAt(i) {
+			if !isDeclValueByte(c) {
+				return false, d.fail(i, "malformed XML declaration")
+			}
+			i++
+		}
+		if !ok {
+			return false, d.failEOF()
+		}
+		if key == "version" && string(d.buf[d.pos+vstart:d.pos+i]) != "1.0" {
+			return false, d.fail(vstart, "unsupported XML version")
+		}
+		i++
+		if c, ok = d.byteAt(i); ok && !isSpace(c) && c != '?' {
+			return false, d.fail(i, "malformed XML declaration")
+		}
+	}
+}
+
+func isDeclValueByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-'
+}
+
+// epilogue checks that only whitespace, comments and processing
+// instructions follow the root element.
+func (d *xmlDecoder) epilogue() error {
+	_, nonWS, _, err := d.text(false)
+	if err != nil {
+		return err
+	}
+	if nonWS {
+		return d.fail(0, "text after the root element")
+	}
+	if d.pos < d.end {
+		return d.fail(0, "content after the root element")
+	}
+	if d.rerr != nil {
+		return d.failEOF()
+	}
+	return nil
+}
+
+// root decodes the items of the root element, whose start tag was read.
+func (d *xmlDecoder) root(yield func(ContactInteraction) bool) (stopped bool, err error) {
+	for {
+		kind, err := d.next()
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case kind == tokEnd:
+			return false, nil
+		case d.el != elItem:
+			err = d.skip()
+		case d.elNil:
+			return false, d.fail(0, "nil ContactInteraction")
 		default:
-			return s.fail(s.d.InputOffset(), "content after the root element")
-		}
-	}
-}
-
-func (s *simpleXML) isNil(t xml.StartElement) (bool, error) {
-	for _, a := range t.Attr {
-		if a.Name.Space == nsXSI && a.Name.Local == "nil" {
-			switch string(bytes.Trim([]byte(a.Value), " \t\r\n")) {
-			case "true", "1":
+			var it ContactInteraction
+			if it, err = d.item(); err == nil && !yield(it) {
 				return true, nil
-			case "false", "0":
-				return false, nil
 			}
-			return false, s.fail(s.d.InputOffset(), "invalid i:nil value")
+		}
+		if err != nil {
+			return false, err
 		}
 	}
-	return false, nil
 }
 
-// skip consumes the rest of the current element.
-func (s *simpleXML) skip() error {
-	target := s.depth - 1
-	for s.depth > target {
-		if _, err := s.token(); err != nil {
+// item decodes one ContactInteraction, whose start tag was read.
+func (d *xmlDecoder) item() (ContactInteraction, error) {
+	var it ContactInteraction
+	for {
+		kind, err := d.next()
+		if err != nil {
+			return it, err
+		}
+		if kind == tokEnd {
+			return it, nil
+		}
+		el := d.el
+		if el < elID || el > elCampaignName || d.elNil {
+			if err := d.skip(); err != nil {
+				return it, err
+			}
+			switch el { // i:nil gives the zero value
+			case elID:
+				it.ID = 0
+			case elInteraction:
+				it.Interaction = ""
+			case elName:
+				it.Name = ""
+			case elOccurred:
+				it.Occurred = time.Time{}
+			case elStatus:
+				it.Status = ""
+			case elCampaignID:
+				it.CampaignID = 0
+			case elCampaignName:
+				it.CampaignName = ""
+			}
+			continue
+		}
+		if el == elOccurred {
+			if it.Occurred, err = d.occurred(); err != nil {
+				return it, err
+			}
+			continue
+		}
+		text, err := d.value()
+		if err != nil {
+			return it, err
+		}
+		switch el {
+		case elID:
+			it.ID, err = d.int64(text)
+		case elCampaignID:
+			it.CampaignID, err = d.int64(text)
+		case elInteraction:
+			it.Interaction = InteractionType(d.intern(text))
+		case elName:
+			it.Name = d.intern(text)
+		case elStatus:
+			it.Status = d.intern(text)
+		case elCampaignName:
+			it.CampaignName = d.intern(text)
+		}
+		if err != nil {
+			return it, err
+		}
+		if err := d.valueEnd(); err != nil {
+			return it, err
+		}
+	}
+}
+
+// occurred decodes <Occurred>: a DateTime in UTC and the OffsetMinutes the
+// server recorded.
+func (d *xmlDecoder) occurred() (t time.Time, err error) {
+	var dateBuf [40]byte
+	date := dateBuf[:0]
+	hasDate, hasOffset := false, false
+	var offset int64
+	for {
+		kind, err := d.next()
+		if err != nil {
+			return t, err
+		}
+		if kind == tokEnd {
+			break
+		}
+		el := d.el
+		if el != elDateTime && el != elOffsetMinutes {
+			if err := d.skip(); err != nil {
+				return t, err
+			}
+			continue
+		}
+		if d.elNil {
+			return t, d.fail(0, "nil DateTime or OffsetMinutes")
+		}
+		text, err := d.value()
+		if err != nil {
+			return t, err
+		}
+		if el == elDateTime {
+			date, hasDate = append(date[:0], trimSpace(text)...), true
+		} else {
+			if offset, err = d.int64(text); err != nil {
+				return t, err
+			}
+			hasOffset = true
+		}
+		if err := d.valueEnd(); err != nil {
+			return t, err
+		}
+	}
+	if !hasDate {
+		return t, d.fail(0, "Occurred without DateTime")
+	}
+	t, err = combineXMLDate(date, offset, hasOffset, &d.zones)
+	if err != nil {
+		return t, d.fail(0, "invalid date \""+string(date)+"\": "+err.Error())
+	}
+	return t, nil
+}
+
+// int64 parses an integer element's text as XmlConvert does: optional
+// sign, decimal digits, surrounding whitespace allowed.
+func (d *xmlDecoder) int64(text []byte) (int64, error) {
+	b := trimSpace(text)
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	for len(b) > 1 && b[0] == '0' {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 19 {
+		return 0, d.fail(0, "invalid integer \""+string(text)+"\"")
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, d.fail(0, "invalid integer \""+string(text)+"\"")
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if neg {
+		if n > 1<<63 {
+			return 0, d.fail(0, "integer out of range")
+		}
+		return -int64(n), nil
+	}
+	if n > 1<<63-1 {
+		return 0, d.fail(0, "integer out of range")
+	}
+	return int64(n), nil
+}
+
+// value reads the text of a leaf element whose start tag was read. The
+// result is valid until the next read; valueEnd consumes the end tag.
+func (d *xmlDecoder) value() ([]byte, error) {
+	if d.pendingEnd {
+		return nil, nil
+	}
+	text, _, _, err := d.text(true)
+	if err != nil {
+		return nil, err
+	}
+	if d.pos == d.end {
+		return nil, d.failEOF()
+	}
+	if d.pos+1 >= d.end || d.buf[d.pos+1] != '/' { // no read: text may point into buf
+		return nil, d.fail(0, "unexpected markup inside a value")
+	}
+	return text, nil
+}
+
+// valueEnd consumes the end tag of a leaf element.
+func (d *xmlDecoder) valueEnd() error {
+	kind, err := d.next()
+	if err != nil {
+		return err
+	}
+	if kind != tokEnd {
+		return d.fail(0, "unexpected element inside a value")
+	}
+	return nil
+}
+
+// skip consumes the rest of the element whose start tag was read.
+func (d *xmlDecoder) skip() error {
+	depth := len(d.open)
+	for len(d.open) >= depth {
+		if _, err := d.next(); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *simpleXML) root(yield func(ContactInteraction) bool) error {
+// next reads up to the next start or end tag, skipping text, comments and
+// processing instructions. It is for use inside the root element: the end
+// of input is an error.
+func (d *xmlDecoder) next() (int, error) {
+	if d.pendingEnd {
+		d.pendingEnd = false
+		d.pop()
+		return tokEnd, nil
+	}
+	if _, _, _, err := d.text(false); err != nil {
+		return 0, err
+	}
+	if d.pos == d.end {
+		return 0, d.failEOF()
+	}
+	return d.tag()
+}
+
+// tag reads the tag at pos, which holds '<' not followed by a comment,
+// CDATA section or processing instruction.
+func (d *xmlDecoder) tag() (int, error) {
+	c, ok := d.byteAt(1)
+	if !ok {
+		return 0, d.failEOF()
+	}
+	switch {
+	case c == '/':
+		return tokEnd, d.endTag()
+	case c == '!':
+		return 0, d.fail(0, "DTDs and declarations are not allowed")
+	}
+	return tokStart, d.startTag()
+}
+
+// startTag reads a start tag at pos.
+func (d *xmlDecoder) startTag() error {
+	if len(d.open) == maxXMLDepth {
+		return d.fail(0, "elements nested too deep")
+	}
+	bindMark := len(d.binds)
+	i, colon, err := d.name(1)
+	if err != nil {
+		return err
+	}
+	nameLen := i - 1
+	// Up to 4 prefixed "nil" attributes, resolved once all declarations
+	// of the tag are known.
+	type nilAttr struct {
+		prefixStart, prefixEnd int
+		value                  int // 1 true, 0 false, -1 invalid
+	}
+	var nils [4]nilAttr
+	nNils := 0
+	selfClosing := false
 	for {
-		tok, err := s.token()
+		j := d.spaces(i)
+		c, ok := d.byteAt(j)
+		if !ok {
+			return d.failEOF()
+		}
+		if c == '>' {
+			i = j + 1
+			break
+		}
+		if c == '/' {
+			if c, ok = d.byteAt(j + 1); !ok {
+				return d.failEOF()
+			}
+			if c != '>' {
+				return d.fail(j, "expected /> at the end of a tag")
+			}
+			i, selfClosing = j+2, true
+			break
+		}
+		if j == i {
+			return d.fail(j, "expected whitespace before an attribute")
+		}
+		attrStart := j
+		attrEnd, attrColon, err := d.name(j)
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			return nil
-		case xml.StartElement:
-			if t.Name.Space != nsContacts || t.Name.Local != "ContactInteraction" {
-				if err := s.skip(); err != nil {
-					return err
-				}
-				continue
+		j = d.spaces(attrEnd)
+		if c, ok = d.byteAt(j); !ok {
+			return d.failEOF()
+		} else if c != '=' {
+			return d.fail(j, "expected = after an attribute name")
+		}
+		j = d.spaces(j + 1)
+		valStart, valEnd, err := d.attrValue(j)
+		if err != nil {
+			return err
+		}
+		i = valEnd + 1
+		name := d.buf[d.pos+attrStart : d.pos+attrEnd]
+		switch {
+		case string(name) == "xmlns":
+			d.binds = append(d.binds, binding{prefix: "", ns: d.nsID(valStart, valEnd)})
+		case attrColon > 0 && string(name[:attrColon-attrStart]) == "xmlns":
+			ns := d.nsID(valStart, valEnd)
+			if ns == nsNone {
+				return d.fail(valStart, "empty namespace for a prefix")
 			}
-			isNil, err := s.isNil(t)
-			if err != nil {
-				return err
+			d.binds = append(d.binds, binding{prefix: d.intern(name[attrColon-attrStart+1:]), ns: ns})
+		case attrColon > 0 && string(name[attrColon-attrStart+1:]) == "nil":
+			if nNils == len(nils) {
+				return d.fail(attrStart, "too many nil attributes")
 			}
-			if isNil {
-				return s.fail(s.d.InputOffset(), "nil ContactInteraction")
-			}
-			it, err := s.item()
-			if err != nil {
-				return err
-			}
-			if !yield(it) {
-				return nil
-			}
+			nils[nNils] = nilAttr{attrStart, attrColon, d.boolValue(valStart, valEnd)}
+			nNils++
 		}
 	}
+	// The tag is complete in buf[pos:pos+i]: resolve names.
+	prefix, local := []byte(nil), d.buf[d.pos+1:d.pos+1+nameLen]
+	if colon > 0 {
+		prefix, local = d.buf[d.pos+1:d.pos+colon], d.buf[d.pos+colon+1:d.pos+1+nameLen]
+	}
+	ns, ok := d.lookup(prefix)
+	if !ok {
+		return d.fail(1, "undeclared namespace prefix")
+	}
+	d.el, d.elNil = element(ns, local), false
+	for _, a := range nils[:nNils] {
+		if ns, ok := d.lookup(d.buf[d.pos+a.prefixStart : d.pos+a.prefixEnd]); ok && ns == nsIDXSI {
+			if a.value < 0 {
+				return d.fail(a.prefixStart, "invalid i:nil value")
+			}
+			d.elNil = a.value == 1
+		}
+	}
+	d.names = append(d.names, d.buf[d.pos+1:d.pos+1+nameLen]...)
+	d.open = append(d.open, openElement{nameEnd: len(d.names), bindings: bindMark})
+	d.pendingEnd = selfClosing
+	d.pos += i
+	return nil
 }
 
-func (s *simpleXML) item() (ContactInteraction, error) {
-	var it ContactInteraction
-	for {
-		tok, err := s.token()
-		if err != nil {
-			return it, err
+// endTag reads an end tag at pos and closes the innermost open element.
+func (d *xmlDecoder) endTag() error {
+	i, _, err := d.name(2)
+	if err != nil {
+		return err
+	}
+	if len(d.open) == 0 {
+		return d.fail(0, "unexpected end tag")
+	}
+	top := d.open[len(d.open)-1]
+	start := 0
+	if len(d.open) > 1 {
+		start = d.open[len(d.open)-2].nameEnd
+	}
+	if string(d.buf[d.pos+2:d.pos+i]) != string(d.names[start:top.nameEnd]) {
+		return d.fail(2, "end tag does not match its start tag <"+string(d.names[start:top.nameEnd])+">")
+	}
+	i = d.spaces(i)
+	c, ok := d.byteAt(i)
+	if !ok {
+		return d.failEOF()
+	}
+	if c != '>' {
+		return d.fail(i, "expected > at the end of an end tag")
+	}
+	d.pos += i + 1
+	d.pop()
+	return nil
+}
+
+// pop closes the innermost open element.
+func (d *xmlDecoder) pop() {
+	top := d.open[len(d.open)-1]
+	d.open = d.open[:len(d.open)-1]
+	d.binds = d.binds[:top.bindings]
+	start := 0
+	if len(d.open) > 0 {
+		start = d.open[len(d.open)-1].nameEnd
+	}
+	d.names = d.names[:start]
+}
+
+// lookup resolves a prefix ("" for none) to a namespace.
+func (d *xmlDecoder) lookup(prefix []byte) (int, bool) {
+	for k := len(d.binds) - 1; k >= 0; k-- {
+		if d.binds[k].prefix == string(prefix) {
+			return d.binds[k].ns, true
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			return it, nil
-		case xml.StartElement:
-			if t.Name.Space != nsContacts {
-				if err := s.skip(); err != nil {
-					return it, err
-				}
-				continue
-			}
-			isNil, err := s.isNil(t)
-			if err != nil {
-				return it, err
-			}
-			if t.Name.Local == "Occurred" {
-				it.Occurred = time.Time{}
-				if isNil {
-					if err := s.skip(); err != nil {
-						return it, err
-					}
+	}
+	switch string(prefix) {
+	case "":
+		return nsNone, true
+	case "xml":
+		return nsOther, true
+	}
+	return 0, false
+}
+
+// element maps a resolved name to the schema's element.
+func element(ns int, local []byte) int {
+	switch ns {
+	case nsIDContacts:
+		switch string(local) {
+		case "ArrayOfContactInteraction":
+			return elRoot
+		case "ContactInteraction":
+			return elItem
+		case "Id":
+			return elID
+		case "Interaction":
+			return elInteraction
+		case "Name":
+			return elName
+		case "Occurred":
+			return elOccurred
+		case "Status":
+			return elStatus
+		case "CampaignId":
+			return elCampaignID
+		case "CampaignName":
+			return elCampaignName
+		}
+	case nsIDSystem:
+		switch string(local) {
+		case "DateTime":
+			return elDateTime
+		case "OffsetMinutes":
+			return elOffsetMinutes
+		}
+	}
+	return elUnknown
+}
+
+// nsID classifies the attribute value at buf[pos+start:pos+end] as a
+// namespace URI; an empty value unbinds the default namespace.
+func (d *xmlDecoder) nsID(start, end int) int {
+	v := d.attrText(start, end)
+	switch string(v) {
+	case "":
+		return nsNone
+	case nsContacts:
+		return nsIDContacts
+	case nsSystem:
+		return nsIDSystem
+	case nsXSI:
+		return nsIDXSI
+	}
+	return nsOther
+}
+
+// boolValue classifies an xs:boolean attribute value: 1 true, 0 false,
+// -1 invalid.
+func (d *xmlDecoder) boolValue(start, end int) int {
+	switch string(trimSpace(d.attrText(start, end))) {
+	case "true", "1":
+		return 1
+	case "false", "0":
+		return 0
+	}
+	return -1
+}
+
+// attrText returns the attribute value at buf[pos+start:pos+end] with its
+// references decoded; attrValue has checked them.
+func (d *xmlDecoder) attrText(start, end int) []byte {
+	v := d.buf[d.pos+start : d.pos+end]
+	for k := range v {
+		if v[k] == '&' {
+			out := d.scratch[:0]
+			for k := 0; k < len(v); {
+				if v[k] != '&' {
+					out = append(out, v[k])
+					k++
 					continue
 				}
-				if it.Occurred, err = s.occurred(); err != nil {
-					return it, err
+				r, n := entity(v[k:])
+				out = utf8.AppendRune(out, r)
+				k += n
+			}
+			d.scratch = out
+			return out
+		}
+	}
+	return v
+}
+
+// attrValue checks the quoted attribute value at pos+i and returns the
+// bounds of its content.
+func (d *xmlDecoder) attrValue(i int) (start, end int, err error) {
+	q, ok := d.byteAt(i)
+	if !ok {
+		return 0, 0, d.failEOF()
+	}
+	if q != '"' && q != '\'' {
+		return 0, 0, d.fail(i, "expected a quoted attribute value")
+	}
+	i++
+	start = i
+	for {
+		c, ok := d.byteAt(i)
+		if !ok {
+			return 0, 0, d.failEOF()
+		}
+		switch {
+		case c == q:
+			return start, i, nil
+		case c == '<':
+			return 0, 0, d.fail(i, "< in an attribute value")
+		case c == '&':
+			d.ensure(i + maxEntityLen)
+			_, n := entity(d.buf[d.pos+i : min(d.pos+i+maxEntityLen, d.end)])
+			if n == 0 {
+				if d.end-d.pos-i < maxEntityLen && (d.rerr != nil || d.eof) && !hasByte(d.buf[d.pos+i:d.end], ';') {
+					return 0, 0, d.failEOF()
 				}
-				continue
+				return 0, 0, d.fail(i, "invalid entity or character reference")
 			}
-			var text []byte
-			if isNil {
-				err = s.skip()
-			} else {
-				text, err = s.text()
-			}
+			i += n
+		default:
+			n, err := d.char(i, c)
 			if err != nil {
-				return it, err
+				return 0, 0, err
 			}
-			switch t.Name.Local {
-			case "Id":
-				it.ID, err = s.int64(text, isNil)
-			case "CampaignId":
-				it.CampaignID, err = s.int64(text, isNil)
-			case "Interaction":
-				it.Interaction = InteractionType(text)
-			case "Name":
-				it.Name = string(text)
-			case "Status":
-				it.Status = string(text)
-			case "CampaignName":
-				it.CampaignName = string(text)
-			}
-			if err != nil {
-				return it, err
-			}
+			i += n
 		}
 	}
 }
 
-func (s *simpleXML) int64(text []byte, isNil bool) (int64, error) {
-	if isNil {
-		return 0, nil
+// char checks the character starting with byte c at pos+i and returns its
+// length in bytes.
+func (d *xmlDecoder) char(i int, c byte) (int, error) {
+	if c < utf8.RuneSelf {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return 0, d.fail(i, "control character")
+		}
+		return 1, nil
 	}
-	n, err := strconv.ParseInt(string(bytes.Trim(text, " \t\r\n")), 10, 64)
-	if err != nil {
-		return 0, s.fail(s.d.InputOffset(), fmt.Sprintf("invalid integer %q", text))
+	if !utf8.FullRune(d.buf[d.pos+i : d.end]) {
+		d.ensure(i + utf8.UTFMax)
+	}
+	r, n := utf8.DecodeRune(d.buf[d.pos+i : d.end])
+	if r == utf8.RuneError && n <= 1 {
+		if !utf8.FullRune(d.buf[d.pos+i:d.end]) && d.rerr != nil {
+			return 0, d.failEOF()
+		}
+		return 0, d.fail(i, "invalid UTF-8")
+	}
+	if r == 0xFFFE || r == 0xFFFF {
+		return 0, d.fail(i, "character not allowed in XML")
 	}
 	return n, nil
 }
 
-// text reads the character data of a leaf element up to its end tag.
-func (s *simpleXML) text() ([]byte, error) {
-	var text []byte
+// maxEntityLen bounds a reference: "&#x10FFFF;" and "&#1114111;" are the
+// longest valid ones, but leading zeros may make them longer.
+const maxEntityLen = 32
+
+// entity decodes the reference at the start of b (which starts with '&')
+// and returns the character and the reference's length; n is 0 if b does
+// not start with a valid, complete reference.
+func entity(b []byte) (r rune, n int) {
+	end := 1
+	for end < len(b) && b[end] != ';' {
+		end++
+	}
+	if end == len(b) {
+		return 0, 0
+	}
+	name := b[1:end]
+	switch string(name) {
+	case "amp":
+		return '&', end + 1
+	case "lt":
+		return '<', end + 1
+	case "gt":
+		return '>', end + 1
+	case "apos":
+		return '\'', end + 1
+	case "quot":
+		return '"', end + 1
+	}
+	if len(name) < 2 || name[0] != '#' {
+		return 0, 0
+	}
+	digits, base := name[1:], rune(10)
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 {
+		return 0, 0
+	}
+	for _, c := range digits {
+		var v rune
+		switch {
+		case '0' <= c && c <= '9':
+			v = rune(c - '0')
+		case base == 16 && 'a' <= c && c <= 'f':
+			v = rune(c-'a') + 10
+		case base == 16 && 'A' <= c && c <= 'F':
+			v = rune(c-'A') + 10
+		default:
+			return 0, 0
+		}
+		r = r*base + v
+		if r > utf8.MaxRune {
+			return 0, 0
+		}
+	}
+	if !isXMLChar(r) {
+		return 0, 0
+	}
+	return r, end + 1
+}
+
+// isXMLChar reports whether XML 1.0 allows r in a document.
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// text consumes character data (with references, CDATA sections, comments
+// and processing instructions) up to a tag or the end of input. With keep,
+// it returns the decoded text, valid until the next read. nonWS reports
+// text other than whitespace; markup reports a comment or processing
+// instruction. At return, pos is at the end of input or at a '<' with at
+// least 4 bytes after it or all the input there is.
+func (d *xmlDecoder) text(keep bool) (text []byte, nonWS, markup bool, err error) {
+	// While direct, the text so far is buf[start:pos], untransformed;
+	// before anything that transforms it or reads more input, spill copies
+	// it to out.
+	out := d.scratch[:0]
+	direct, start := true, d.pos
+	spill := func() {
+		if keep && direct {
+			out = append(out, d.buf[start:d.pos]...)
+			direct = false
+		}
+	}
 	for {
-		tok, err := s.token()
+		// A run of plain characters.
+		i := 0
+		for d.pos+i < d.end {
+			c := d.buf[d.pos+i]
+			if c == '<' || c == '&' || c == '\r' {
+				break
+			}
+			if c >= 0x20 && c < utf8.RuneSelf {
+				if c != ' ' {
+					nonWS = true
+				}
+				i++
+				continue
+			}
+			n, err := d.char(i, c)
+			if err != nil {
+				return nil, false, false, err
+			}
+			if c >= utf8.RuneSelf {
+				nonWS = true
+			}
+			i += n
+		}
+		if keep && !direct {
+			out = append(out, d.buf[d.pos:d.pos+i]...)
+		}
+		d.pos += i
+		if d.pos == d.end {
+			spill()
+			if !d.more() {
+				break
+			}
+			continue
+		}
+		switch d.buf[d.pos] {
+		case '\r': // line ends normalize to \n
+			spill()
+			if keep {
+				out = append(out, '\n')
+			}
+			d.pos++
+			if c, ok := d.byteAt(0); ok && c == '\n' {
+				d.pos++
+			}
+			continue
+		case '&':
+			spill()
+			d.ensure(maxEntityLen)
+			r, n := entity(d.buf[d.pos:min(d.pos+maxEntityLen, d.end)])
+			if n == 0 {
+				if d.end-d.pos < maxEntityLen && !hasByte(d.buf[d.pos:d.end], ';') {
+					return nil, false, false, d.failEOF()
+				}
+				return nil, false, false, d.fail(0, "invalid entity or character reference")
+			}
+			if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
+				nonWS = true
+			}
+			if keep {
+				out = utf8.AppendRune(out, r)
+			}
+			d.pos += n
+			continue
+		}
+		// '<': markup that belongs to text, or a tag.
+		if d.end-d.pos < 4 {
+			spill()
+			d.ensure(4)
+		}
+		rest := d.buf[d.pos:d.end]
+		switch {
+		case len(rest) >= 4 && string(rest[:4]) == "<!--":
+			spill()
+			if err := d.comment(); err != nil {
+				return nil, false, false, err
+			}
+			markup = true
+			continue
+		case len(rest) >= 2 && rest[1] == '?':
+			spill()
+			if err := d.procInst(); err != nil {
+				return nil, false, false, err
+			}
+			markup = true
+			continue
+		case len(rest) >= 3 && string(rest[:3]) == "<![":
+			spill()
+			var ws bool
+			if out, ws, err = d.cdata(out, keep); err != nil {
+				return nil, false, false, err
+			}
+			nonWS = nonWS || !ws
+			continue
+		}
+		break
+	}
+	switch {
+	case !keep:
+		return nil, nonWS, markup, nil
+	case direct:
+		return d.buf[start:d.pos], nonWS, markup, nil
+	}
+	d.scratch = out
+	return out, nonWS, markup, nil
+}
+
+// comment consumes <!-- ... --> at pos.
+func (d *xmlDecoder) comment() error {
+	i := 4
+	for {
+		c, ok := d.byteAt(i)
+		if !ok {
+			return d.failEOF()
+		}
+		if c == '-' {
+			c2, ok := d.byteAt(i + 1)
+			if !ok {
+				return d.failEOF()
+			}
+			if c2 == '-' {
+				c3, ok := d.byteAt(i + 2)
+				if !ok {
+					return d.failEOF()
+				}
+				if c3 != '>' {
+					return d.fail(i, "-- inside a comment")
+				}
+				d.pos += i + 3
+				return nil
+			}
+		}
+		n, err := d.char(i, c)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			text = append(text, t...)
-		case xml.StartElement:
-			return nil, s.fail(s.d.InputOffset(), "unexpected element inside a value")
-		case xml.EndElement:
-			return text, nil
-		}
+		i += n
 	}
 }
 
-// occurred reads the children of <Occurred>: DateTime and OffsetMinutes.
-func (s *simpleXML) occurred() (time.Time, error) {
-	var dateTime []byte
-	var offset int64
-	hasDate, hasOffset := false, false
+// procInst consumes a processing instruction <?target ...?> at pos. An XML
+// declaration anywhere but at the start is an error.
+func (d *xmlDecoder) procInst() error {
+	end, colon, err := d.name(2)
+	if err != nil {
+		return err
+	}
+	if target := d.buf[d.pos+2 : d.pos+end]; colon > 0 || len(target) == 3 &&
+		(target[0]|0x20) == 'x' && (target[1]|0x20) == 'm' && (target[2]|0x20) == 'l' {
+		return d.fail(2, "misplaced XML declaration or reserved target")
+	}
+	i := end
+	c, ok := d.byteAt(i)
+	if !ok {
+		return d.failEOF()
+	}
+	if !isSpace(c) && c != '?' {
+		return d.fail(i, "malformed processing instruction")
+	}
 	for {
-		tok, err := s.token()
-		if err != nil {
-			return time.Time{}, err
+		c, ok := d.byteAt(i)
+		if !ok {
+			return d.failEOF()
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if !hasDate {
-				return time.Time{}, s.fail(s.d.InputOffset(), "Occurred without DateTime")
+		if c == '?' {
+			c2, ok := d.byteAt(i + 1)
+			if !ok {
+				return d.failEOF()
 			}
-			occ, err := combineXMLDate(bytes.Trim(dateTime, " \t\r\n"), offset, hasOffset, nil)
-			if err != nil {
-				return time.Time{}, s.fail(s.d.InputOffset(), fmt.Sprintf("invalid date %q: %v", dateTime, err))
+			if c2 == '>' {
+				d.pos += i + 2
+				return nil
 			}
-			return occ, nil
-		case xml.StartElement:
-			if t.Name.Space != nsSystem || (t.Name.Local != "DateTime" && t.Name.Local != "OffsetMinutes") {
-				if err := s.skip(); err != nil {
-					return time.Time{}, err
+		}
+		n, err := d.char(i, c)
+		if err != nil {
+			return err
+		}
+		i += n
+	}
+}
+
+// cdata consumes a CDATA section at pos (which holds "<!["), appending its
+// content to out when keep; ws reports whether it held only whitespace.
+func (d *xmlDecoder) cdata(out []byte, keep bool) (_ []byte, ws bool, err error) {
+	const open = "<![CDATA["
+	if !d.ensure(len(open)) || string(d.buf[d.pos:d.pos+len(open)]) != open {
+		if d.end-d.pos < len(open) && string(d.buf[d.pos:d.end]) == open[:d.end-d.pos] {
+			return out, false, d.failEOF()
+		}
+		return out, false, d.fail(0, "DTDs and declarations are not allowed")
+	}
+	d.pos += len(open)
+	ws = true
+	for {
+		i := 0
+		for {
+			c, ok := d.byteAt(i)
+			if !ok {
+				return out, false, d.failEOF()
+			}
+			if c == ']' {
+				if d.ensure(i+3) && d.buf[d.pos+i+1] == ']' && d.buf[d.pos+i+2] == '>' {
+					break
 				}
-				continue
 			}
-			isNil, err := s.isNil(t)
+			if c == '\r' {
+				break
+			}
+			n, err := d.char(i, c)
 			if err != nil {
-				return time.Time{}, err
+				return out, false, err
 			}
-			if isNil {
-				return time.Time{}, s.fail(s.d.InputOffset(), "nil "+t.Name.Local)
+			if c != ' ' && c != '\t' && c != '\n' {
+				ws = false
 			}
-			text, err := s.text()
-			if err != nil {
-				return time.Time{}, err
+			i += n
+		}
+		if keep {
+			out = append(out, d.buf[d.pos:d.pos+i]...)
+		}
+		d.pos += i
+		if d.buf[d.pos] == '\r' {
+			if keep {
+				out = append(out, '\n')
 			}
-			if t.Name.Local == "DateTime" {
-				dateTime, hasDate = text, true
-			} else {
-				if offset, err = s.int64(text, false); err != nil {
-					return time.Time{}, err
-				}
-				hasOffset = true
+			d.pos++
+			if c, ok := d.byteAt(0); ok && c == '\n' {
+				d.pos++
 			}
+			continue
+		}
+		d.pos += 3 // ]]>
+		return out, ws, nil
+	}
+}
+
+// name reads an XML name at pos+i: ASCII letters, digits, '_', '-', '.'
+// and at most one ':' separating a prefix from a local name. (Names in this
+// API are ASCII; a non-ASCII name is rejected rather than half-checked.) It
+// returns the index after the name and that of the colon, 0 if none.
+func (d *xmlDecoder) name(i int) (end, colon int, err error) {
+	start := i
+	for {
+		c, ok := d.byteAt(i)
+		if !ok {
+			return 0, 0, d.failEOF()
+		}
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_':
+		case '0' <= c && c <= '9' || c == '-' || c == '.':
+			if i == start || i == colon+1 && colon > 0 {
+				return 0, 0, d.fail(i, "invalid name")
+			}
+		case c == ':':
+			if colon > 0 || i == start {
+				return 0, 0, d.fail(i, "invalid name")
+			}
+			colon = i
+		default:
+			if i == start || i == colon+1 && colon > 0 {
+				return 0, 0, d.fail(i, "invalid name")
+			}
+			return i, colon, nil
+		}
+		i++
+	}
+}
+
+// byteAt returns the byte at pos+i, reading more input as needed.
+func (d *xmlDecoder) byteAt(i int) (byte, bool) {
+	if d.pos+i < d.end {
+		return d.buf[d.pos+i], true
+	}
+	if !d.ensure(i + 1) {
+		return 0, false
+	}
+	return d.buf[d.pos+i], true
+}
+
+// spaces skips whitespace from pos+i and returns the index after it.
+func (d *xmlDecoder) spaces(i int) int {
+	for {
+		c, ok := d.byteAt(i)
+		if !ok || !isSpace(c) {
+			return i
+		}
+		i++
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// trimSpace trims XML whitespace.
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func hasByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
 		}
 	}
+	return false
 }
