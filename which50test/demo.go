@@ -30,8 +30,8 @@ func DemoCommunications(contactID string, n int, seed int64) []which50.ContactIn
 	at := demoEpoch.Add(-time.Duration(rng.Int64N(int64(72 * time.Hour))))
 	id := 900000 + rng.Int64N(100000)
 	for i := range items {
-		kind := demoKinds[weighted(rng, demoKindWeights)]
-		camp := demoCampaigns[rng.IntN(len(demoCampaigns))]
+		msg := demoMessages[rng.IntN(len(demoMessages))]
+		st := demoStatuses[msg.kind]
 		zone := demoZones[weighted(rng, demoZoneWeights)]
 		frac := time.Duration(rng.Int64N(10_000_000)) * 100 // whole 100 ns ticks
 		if rng.IntN(8) == 0 {
@@ -39,12 +39,12 @@ func DemoCommunications(contactID string, n int, seed int64) []which50.ContactIn
 		}
 		items[i] = which50.ContactInteraction{
 			ID:           id,
-			Interaction:  kind.kind,
-			Name:         kind.names[rng.IntN(len(kind.names))],
+			Interaction:  msg.kind,
+			Name:         msg.name,
 			Occurred:     at.Truncate(time.Second).Add(frac).In(zone),
-			Status:       kind.statuses[weighted(rng, kind.statusWeights)],
-			CampaignID:   camp.id,
-			CampaignName: camp.name,
+			Status:       st.statuses[weighted(rng, st.weights)],
+			CampaignID:   msg.campaignID,
+			CampaignName: msg.campaignName,
 		}
 		id -= 1 + rng.Int64N(40)
 		at = at.Add(-time.Duration(1+rng.Int64N(int64(9*24*time.Hour/time.Second))) * time.Second)
@@ -80,50 +80,62 @@ func DemoContactIDs(n int) []string {
 // demoEpoch is the fixed "now" of the demo data.
 var demoEpoch = time.Date(2026, 11, 20, 3, 15, 0, 0, time.UTC)
 
-type demoKind struct {
-	kind          which50.InteractionType
-	names         []string
-	statuses      []string
-	statusWeights []int
+// demoMessage is one communication the demo platform sends, in its campaign.
+type demoMessage struct {
+	kind         which50.InteractionType
+	name         string
+	campaignID   int64 // 0 and "" for transactional messages (null on the service)
+	campaignName string
 }
 
-var demoKinds = []demoKind{
-	{which50.InteractionEmail, []string{
-		"Welcome to Which50", "Spring Sale – Week 2", "Your November Newsletter", "Mother's Day & Gifts",
-		"We miss you!", "Order confirmation", "Black Friday: 40% off", "Your account summary",
-		"Event reminder: Sydney Roadshow", "Café rewards – Père Noël special",
-	}, []string{"Sent", "Delivered", "Opened", "Clicked", "Bounced", "Unsubscribed"}, []int{10, 30, 30, 15, 4, 1}},
-	{which50.InteractionSMS, []string{
-		"Flash sale SMS", "Appointment reminder", "Delivery update", "Verification code",
-	}, []string{"Sent", "Delivered", "Failed", "Replied"}, []int{10, 70, 5, 5}},
-	{which50.InteractionLandingPage, []string{
-		"Spring Sale landing page", "Product launch: Aurora", "Webinar registration page", "Pricing <beta>",
-	}, []string{"Visited", "Converted"}, []int{80, 20}},
-	{which50.InteractionWebForm, []string{
-		"Contact us", "Newsletter sign-up", "Request a quote", "Preference centre",
-	}, []string{"Submitted", "Started", "Abandoned"}, []int{60, 25, 15}},
-	{which50.InteractionEvent, []string{
-		"Sydney Roadshow 2026", "Melbourne Customer Day", "Auckland Partner Summit",
-	}, []string{"Invited", "Registered", "Attended", "No-show"}, []int{30, 35, 25, 10}},
-	{which50.InteractionCompetition, []string{
-		"Win a trip to Ōtautahi", "Summer giveaway \"Beat the heat\"",
-	}, []string{"Entered", "Won"}, []int{95, 5}},
+// demoMessages holds each message once; emails are most of them, as on a
+// real marketing platform. Names include &, <, quotes and non-ASCII text.
+var demoMessages = []demoMessage{
+	{which50.InteractionEmail, "Spring Sale – Week 1", 1042, "Spring Sale 2026"},
+	{which50.InteractionEmail, "Spring Sale – Week 2", 1042, "Spring Sale 2026"},
+	{which50.InteractionSMS, "Spring Sale: last day!", 1042, "Spring Sale 2026"},
+	{which50.InteractionLandingPage, "Spring Sale landing page", 1042, "Spring Sale 2026"},
+	{which50.InteractionEmail, "Welcome to Which50", 1043, "Customer Onboarding"},
+	{which50.InteractionEmail, "Getting started: 3 tips", 1043, "Customer Onboarding"},
+	{which50.InteractionWebForm, "Preference centre", 1043, "Customer Onboarding"},
+	{which50.InteractionEmail, "Black Friday: 40% off", 1051, "Black Friday & Cyber Monday"},
+	{which50.InteractionEmail, "Cyber Monday <24h only>", 1051, "Black Friday & Cyber Monday"},
+	{which50.InteractionSMS, "Flash sale SMS", 1051, "Black Friday & Cyber Monday"},
+	{which50.InteractionLandingPage, "Black Friday deals", 1051, "Black Friday & Cyber Monday"},
+	{which50.InteractionEmail, "Newsletter #41: what's new", 1060, "Newsletter"},
+	{which50.InteractionEmail, "Newsletter #40", 1060, "Newsletter"},
+	{which50.InteractionEmail, "Newsletter #39", 1060, "Newsletter"},
+	{which50.InteractionWebForm, "Newsletter sign-up", 1060, "Newsletter"},
+	{which50.InteractionEmail, "Event reminder: Sydney Roadshow", 1077, "Roadshow – ANZ"},
+	{which50.InteractionLandingPage, "Roadshow registration", 1077, "Roadshow – ANZ"},
+	{which50.InteractionEvent, "Sydney Roadshow 2026", 1077, "Roadshow – ANZ"},
+	{which50.InteractionEvent, "Auckland Partner Summit", 1077, "Roadshow – ANZ"},
+	{which50.InteractionEmail, "We miss you!", 1080, "Win-back"},
+	{which50.InteractionEmail, "Mother's Day & Gifts", 1080, "Win-back"},
+	{which50.InteractionCompetition, "Win a trip to Ōtautahi", 1080, "Win-back"},
+	{which50.InteractionEmail, "Café rewards – Père Noël special", 1091, "Summer Giveaway"},
+	{which50.InteractionCompetition, `Summer giveaway "Beat the heat"`, 1091, "Summer Giveaway"},
+	{which50.InteractionEmail, "Order confirmation", 0, ""},
+	{which50.InteractionEmail, "Your account summary", 0, ""},
+	{which50.InteractionEmail, "Password reset", 0, ""},
+	{which50.InteractionSMS, "Appointment reminder", 0, ""},
+	{which50.InteractionSMS, "Delivery update", 0, ""},
+	{which50.InteractionSMS, "Verification code", 0, ""},
+	{which50.InteractionWebForm, "Contact us", 0, ""},
+	{which50.InteractionWebForm, "Request a quote", 0, ""},
 }
 
-var demoKindWeights = []int{60, 15, 10, 7, 5, 3}
-
-var demoCampaigns = []struct {
-	id   int64
-	name string
+// demoStatuses are the statuses of each kind, with their weights.
+var demoStatuses = map[which50.InteractionType]struct {
+	statuses []string
+	weights  []int
 }{
-	{1042, "Spring Sale 2026"},
-	{1043, "Customer Onboarding"},
-	{1051, "Black Friday & Cyber Monday"},
-	{1060, "Newsletter"},
-	{1077, "Roadshow – ANZ"},
-	{1080, "Win-back"},
-	{0, ""}, // transactional: no campaign (null on the real service)
-	{0, ""},
+	which50.InteractionEmail:       {[]string{"Sent", "Delivered", "Opened", "Clicked", "Bounced", "Unsubscribed"}, []int{10, 30, 30, 15, 4, 1}},
+	which50.InteractionSMS:         {[]string{"Sent", "Delivered", "Failed", "Replied"}, []int{10, 70, 5, 5}},
+	which50.InteractionLandingPage: {[]string{"Visited", "Converted"}, []int{80, 20}},
+	which50.InteractionWebForm:     {[]string{"Submitted", "Started", "Abandoned"}, []int{60, 25, 15}},
+	which50.InteractionEvent:       {[]string{"Invited", "Registered", "Attended", "No-show"}, []int{30, 35, 25, 10}},
+	which50.InteractionCompetition: {[]string{"Entered", "Won"}, []int{95, 5}},
 }
 
 var demoZones = []*time.Location{

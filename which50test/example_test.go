@@ -64,10 +64,10 @@ func Example_client() {
 		fmt.Println(it.Occurred.Format(time.RFC3339), it.Interaction, it.Status)
 	}
 	// Output:
-	// 2026-11-19T16:30:38+10:00 Event Attended
-	// 2026-11-12T10:15:32+08:00 SMS Delivered
-	// 2026-11-03T21:16:00+10:00 Email Opened
-	// 2026-10-29T10:23:36+10:00 Email Delivered
+	// 2026-11-19T18:30:38+12:00 LandingPage Converted
+	// 2026-11-11T19:46:25+08:00 Email Opened
+	// 2026-11-06T09:34:42+08:00 SMS Delivered
+	// 2026-11-03T13:56:06Z LandingPage Converted
 }
 
 // Accept: application/xml gets DataContractSerializer's XML.
@@ -228,7 +228,7 @@ func ExampleDemoCommunications() {
 			it.Interaction, it.Name, it.Status, it.CampaignID, it.CampaignName)
 	}
 	// Output:
-	// 935477 2026-11-19T18:36:55.9200515+11:00 Email "Café rewards – Père Noël special" Clicked 1043 "Customer Onboarding"
-	// 935471 2026-11-15T06:00:20.5169204Z Email "Event reminder: Sydney Roadshow" Clicked 1060 "Newsletter"
-	// 935442 2026-11-07T09:22:23+10:00 SMS "Verification code" Sent 1043 "Customer Onboarding"
+	// 935477 2026-11-19T17:36:55.5759243+10:00 Email "Newsletter #39" Opened 1060 "Newsletter"
+	// 935437 2026-11-11T16:26:49.4365842+11:00 Email "Order confirmation" Clicked 0 ""
+	// 935416 2026-11-11T15:58:02.7082856+12:00 SMS "Spring Sale: last day!" Delivered 1042 "Spring Sale 2026"
 }
