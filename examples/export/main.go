@@ -106,6 +106,7 @@ type config struct {
 	failedFile   string
 	wire         string
 	retries      int
+	retryWait    time.Duration
 	timeout      time.Duration
 	demoContacts int
 	demoLatency  time.Duration
@@ -157,6 +158,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.failedFile, "failed", "", "write the ids not exported (failed or interrupted) to this file")
 	fs.StringVar(&cfg.wire, "wire", "json", "format asked of the API: json or xml")
 	fs.IntVar(&cfg.retries, "retries", which50.DefaultMaxRetries, "retries of a transient failure, per contact")
+	fs.DurationVar(&cfg.retryWait, "retry-wait", which50.DefaultRetryWaitMin, "first wait before a retry; later waits double, up to "+which50.DefaultRetryWaitMax.String())
 	fs.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "time limit for one contact, retries included")
 	fs.IntVar(&cfg.demoContacts, "demo-contacts", 100, "contacts on the demo server")
 	fs.DurationVar(&cfg.demoLatency, "demo-latency", 0, "delay of each demo server answer, e.g. 10ms")
@@ -180,8 +182,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.wire != "json" && cfg.wire != "xml" {
 		problems = append(problems, "-wire must be json or xml")
 	}
-	if cfg.retries < 0 {
-		problems = append(problems, "-retries must not be negative")
+	if cfg.retries < 0 || cfg.retryWait < 0 {
+		problems = append(problems, "-retries and -retry-wait must not be negative")
 	}
 	if cfg.timeout <= 0 {
 		problems = append(problems, "-timeout must be positive")
@@ -205,6 +207,7 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 	opts := []which50.Option{
 		which50.WithHTTPClient(&http.Client{Transport: transport}),
 		which50.WithMaxRetries(cfg.retries),
+		which50.WithRetryWait(cfg.retryWait, max(cfg.retryWait, which50.DefaultRetryWaitMax)),
 		which50.WithUserAgent("which50-export/" + which50.Version),
 	}
 	if cfg.wire == "xml" {
@@ -212,7 +215,7 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 	}
 
 	var ids []string
-	source := "demo"
+	source := "the demo server"
 	if env, ok := apiFromEnv(); ok {
 		source = env.baseURL
 		opts = append(opts, which50.WithBaseURL(env.baseURL))
