@@ -50,9 +50,14 @@ type Fault struct {
 	// CutAfter, if positive, sends the answer's headers, with a
 	// Content-Length of the whole body, and only the first CutAfter bytes
 	// of the body; then the connection is closed. A client sees an
-	// unexpected EOF while reading the body.
+	// unexpected EOF while reading the body. A CutAfter at or past the
+	// body's length has no effect.
 	CutAfter int
-	// Drop closes the connection without any answer.
+	// Drop closes the connection without any answer. Note that Go's
+	// http.Transport itself resends a GET, once, when a connection it
+	// reused from an earlier request closes before any answer; that resend
+	// takes the next fault (or normal service). Queue two drops, or use a
+	// fresh connection, for a client to see the failure.
 	Drop bool
 	// Reset makes Drop and CutAfter close the connection with a TCP reset
 	// (RST) instead of an orderly close, so a client sees "connection reset

@@ -268,3 +268,35 @@ func TestRequireCredentialXMLBody(t *testing.T) {
 		t.Errorf("got %d %s, want 401 %s", got.status, got.body, want)
 	}
 }
+
+// The caveat in Fault.Drop's documentation: on a reused connection Go's
+// Transport resends a dropped GET by itself, consuming the next fault.
+func TestFaultDropOnReusedConnectionIsResentByTransport(t *testing.T) {
+	s := newTestServer(t)
+	s.SetCommunications("c", nil)
+	hc := &http.Client{Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	do := func() (int, error) {
+		resp, err := hc.Get(commsURL(s, "c"))
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		_, err = io.ReadAll(resp.Body)
+		return resp.StatusCode, err
+	}
+	if _, err := do(); err != nil { // opens the connection that is reused next
+		t.Fatal(err)
+	}
+	s.QueueFaults(Fault{Drop: true})
+	if status, err := do(); err != nil || status != 200 || s.RequestCount() != 3 {
+		t.Errorf("one drop: %d %v after %d requests; want 200 after the Transport's resend (3 requests)", status, err, s.RequestCount())
+	}
+	if _, err := do(); err != nil { // the connection is pooled again
+		t.Fatal(err)
+	}
+	s.QueueFaults(Fault{Drop: true}, Fault{Drop: true})
+	if _, err := do(); err == nil {
+		t.Errorf("two drops: no error after %d requests", s.RequestCount())
+	}
+}
