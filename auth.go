@@ -21,22 +21,24 @@ type Authenticator interface {
 
 // BearerToken returns an Authenticator that sends "Authorization: Bearer <token>".
 // An empty token makes NewClient fail.
-func BearerToken(token string) Authenticator { return bearerToken{token: token} }
+func BearerToken(token string) Authenticator { return &bearerToken{token: token} }
 
 // APIKeyHeader returns an Authenticator that sends the key in the named header,
 // such as APIKeyHeader("X-API-Key", key). An empty or invalid header name, or
 // an empty key, makes NewClient fail.
 func APIKeyHeader(header, key string) Authenticator {
-	return apiKeyHeader{header: textproto.CanonicalMIMEHeaderKey(header), key: key}
+	return &apiKeyHeader{header: textproto.CanonicalMIMEHeaderKey(header), key: key}
 }
 
 // BasicAuth returns an Authenticator that sends HTTP basic authentication.
 // An empty user name makes NewClient fail.
 func BasicAuth(user, password string) Authenticator {
-	return basicAuth{user: user, password: password}
+	return &basicAuth{user: user, password: password}
 }
 
-// The built-in authenticators know their secrets, so that the client can
+// The built-in authenticators are pointers, so that fmt, reaching one
+// nested in another value, prints an address rather than the secret. They
+// know their secrets, so that the client can
 // validate them up front and scrub them from anything it reports.
 type secretHolder interface {
 	validate() error

@@ -90,19 +90,25 @@ type Client struct {
 	// Contacts reads contacts' data: their communications.
 	Contacts *ContactsService
 
-	baseURL     *url.URL
-	httpClient  *http.Client // a copy of the caller's, with authTransport
-	transport   http.RoundTripper
-	auth        Authenticator
-	format      Format
-	maxRetries  int
-	waitMin     time.Duration
-	waitMax     time.Duration
-	userAgent   string
-	maxBody     int64
-	maxBodySet  bool
-	logger      *slog.Logger
-	secretTexts []string
+	baseURL    *url.URL
+	httpClient *http.Client // a copy of the caller's, with authTransport
+	transport  http.RoundTripper
+	// creds keeps every secret behind one pointer: fmt, expanding a Client
+	// value it reaches without calling Format, prints only an address.
+	creds      *credentials
+	format     Format
+	maxRetries int
+	waitMin    time.Duration
+	waitMax    time.Duration
+	userAgent  string
+	maxBody    int64
+	maxBodySet bool
+	logger     *slog.Logger
+}
+
+type credentials struct {
+	auth    Authenticator
+	secrets []string // texts to scrub from errors and logs
 }
 
 type service struct{ client *Client }
@@ -144,7 +150,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.transport == nil {
 		c.transport = http.DefaultTransport
 	}
-	hc.Transport = &authTransport{base: c.transport, auth: c.auth, scheme: c.baseURL.Scheme, host: c.baseURL.Host}
+	var auth Authenticator
+	if c.creds != nil {
+		auth = c.creds.auth
+	}
+	hc.Transport = &authTransport{base: c.transport, auth: auth, scheme: c.baseURL.Scheme, host: c.baseURL.Host}
 	c.httpClient = &hc
 	c.Contacts = &ContactsService{client: c}
 	return c, nil
@@ -200,13 +210,14 @@ func WithAuth(a Authenticator) Option {
 		if a == nil {
 			return errors.New("which50: nil authenticator")
 		}
+		creds := &credentials{auth: a}
 		if s, ok := a.(secretHolder); ok {
 			if err := s.validate(); err != nil {
 				return err
 			}
-			c.secretTexts = s.secrets()
+			creds.secrets = s.secrets()
 		}
-		c.auth = a
+		c.creds = creds
 		return nil
 	}
 }
@@ -298,25 +309,32 @@ func (c *Client) CloseIdleConnections() {
 }
 
 // String describes the client without its credentials.
-func (c *Client) String() string {
+func (c Client) String() string {
 	auth := "none"
-	if c.auth != nil {
+	if c.creds != nil {
 		auth = redacted
 	}
-	return fmt.Sprintf("which50.Client{BaseURL: %s, Format: %s, Auth: %s}", c.baseURL.Redacted(), c.format, auth)
+	return fmt.Sprintf("which50.Client{BaseURL: %s, Format: %s, Auth: %s}", c.base(), c.format, auth)
 }
 
 // Format prints the client as String does, whatever the verb, so that no
 // formatting of a Client can reveal its credentials.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // LogValue describes the client for log/slog without its credentials.
-func (c *Client) LogValue() slog.Value {
+func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("base_url", c.baseURL.Redacted()),
+		slog.String("base_url", c.base()),
 		slog.String("format", c.format.String()),
-		slog.Bool("auth", c.auth != nil),
+		slog.Bool("auth", c.creds != nil),
 	)
+}
+
+func (c Client) base() string {
+	if c.baseURL == nil {
+		return ""
+	}
+	return c.baseURL.Redacted()
 }
 
 // newTransport is the client's own transport when the caller brings none:
@@ -339,7 +357,10 @@ func newTransport() *http.Transport {
 
 // redact removes the client's credentials from s.
 func (c *Client) redact(s string) string {
-	for _, secret := range c.secretTexts {
+	if c.creds == nil {
+		return s
+	}
+	for _, secret := range c.creds.secrets {
 		if secret != "" {
 			s = strings.ReplaceAll(s, secret, redacted)
 		}
