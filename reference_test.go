@@ -307,6 +307,14 @@ func (s *refXML) item() (ContactInteraction, error) {
 				}
 				continue
 			}
+			switch t.Name.Local {
+			case "Id", "CampaignId", "Interaction", "Name", "Status", "CampaignName":
+			default:
+				if err := s.skip(); err != nil {
+					return it, err
+				}
+				continue
+			}
 			var text []byte
 			if isNil {
 				err = s.skip()

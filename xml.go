@@ -461,6 +461,9 @@ func (d *xmlDecoder) next() (int, error) {
 		d.pop()
 		return tokEnd, nil
 	}
+	if d.pos+1 < d.end && d.buf[d.pos] == '<' && d.buf[d.pos+1] != '!' && d.buf[d.pos+1] != '?' {
+		return d.tag() // fast path: a tag right away, as the service writes
+	}
 	if _, _, _, err := d.text(false); err != nil {
 		return 0, err
 	}
@@ -591,6 +594,18 @@ func (d *xmlDecoder) startTag() error {
 
 // endTag reads an end tag at pos and closes the innermost open element.
 func (d *xmlDecoder) endTag() error {
+	if len(d.open) > 0 { // fast path: "</" + the open element's name + ">"
+		start := 0
+		if len(d.open) > 1 {
+			start = d.open[len(d.open)-2].nameEnd
+		}
+		name := d.names[start:d.open[len(d.open)-1].nameEnd]
+		if k := d.pos + 2 + len(name); k < d.end && d.buf[k] == '>' && string(d.buf[d.pos+2:k]) == string(name) {
+			d.pos = k + 1
+			d.pop()
+			return nil
+		}
+	}
 	i, _, err := d.name(2)
 	if err != nil {
 		return err
@@ -748,31 +763,35 @@ func (d *xmlDecoder) attrValue(i int) (start, end int, err error) {
 	i++
 	start = i
 	for {
-		c, ok := d.byteAt(i)
-		if !ok {
-			return 0, 0, d.failEOF()
-		}
-		switch {
-		case c == q:
-			return start, i, nil
-		case c == '<':
-			return 0, 0, d.fail(i, "< in an attribute value")
-		case c == '&':
-			d.ensure(i + maxEntityLen)
-			_, n := entity(d.buf[d.pos+i : min(d.pos+i+maxEntityLen, d.end)])
-			if n == 0 {
-				if d.end-d.pos-i < maxEntityLen && (d.rerr != nil || d.eof) && !hasByte(d.buf[d.pos+i:d.end], ';') {
-					return 0, 0, d.failEOF()
+		for d.pos+i < d.end {
+			c := d.buf[d.pos+i]
+			switch {
+			case c == q:
+				return start, i, nil
+			case c == '<':
+				return 0, 0, d.fail(i, "< in an attribute value")
+			case c == '&':
+				d.ensure(i + maxEntityLen)
+				_, n := entity(d.buf[d.pos+i : min(d.pos+i+maxEntityLen, d.end)])
+				if n == 0 {
+					if d.end-d.pos-i < maxEntityLen && !hasByte(d.buf[d.pos+i:d.end], ';') {
+						return 0, 0, d.failEOF()
+					}
+					return 0, 0, d.fail(i, "invalid entity or character reference")
 				}
-				return 0, 0, d.fail(i, "invalid entity or character reference")
+				i += n
+			case c >= 0x20 && c < utf8.RuneSelf:
+				i++
+			default:
+				n, err := d.char(i, c)
+				if err != nil {
+					return 0, 0, err
+				}
+				i += n
 			}
-			i += n
-		default:
-			n, err := d.char(i, c)
-			if err != nil {
-				return 0, 0, err
-			}
-			i += n
+		}
+		if !d.more() {
+			return 0, 0, d.failEOF()
 		}
 	}
 }
@@ -1133,28 +1152,30 @@ func (d *xmlDecoder) cdata(out []byte, keep bool) (_ []byte, ws bool, err error)
 func (d *xmlDecoder) name(i int) (end, colon int, err error) {
 	start := i
 	for {
-		c, ok := d.byteAt(i)
-		if !ok {
+		for d.pos+i < d.end {
+			c := d.buf[d.pos+i]
+			switch {
+			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_':
+			case '0' <= c && c <= '9' || c == '-' || c == '.':
+				if i == start || i == colon+1 && colon > 0 {
+					return 0, 0, d.fail(i, "invalid name")
+				}
+			case c == ':':
+				if colon > 0 || i == start {
+					return 0, 0, d.fail(i, "invalid name")
+				}
+				colon = i
+			default:
+				if i == start || i == colon+1 && colon > 0 {
+					return 0, 0, d.fail(i, "invalid name")
+				}
+				return i, colon, nil
+			}
+			i++
+		}
+		if !d.more() {
 			return 0, 0, d.failEOF()
 		}
-		switch {
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_':
-		case '0' <= c && c <= '9' || c == '-' || c == '.':
-			if i == start || i == colon+1 && colon > 0 {
-				return 0, 0, d.fail(i, "invalid name")
-			}
-		case c == ':':
-			if colon > 0 || i == start {
-				return 0, 0, d.fail(i, "invalid name")
-			}
-			colon = i
-		default:
-			if i == start || i == colon+1 && colon > 0 {
-				return 0, 0, d.fail(i, "invalid name")
-			}
-			return i, colon, nil
-		}
-		i++
 	}
 }
 
