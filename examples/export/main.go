@@ -261,7 +261,6 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		client:    client,
 		transport: transport,
 		ids:       ids,
-		enc:       newEncoder(cfg.format),
 		w:         bufio.NewWriterSize(out, 64<<10),
 		outcomes:  make([]outcome, len(ids)),
 		started:   time.Now(),
@@ -386,7 +385,6 @@ type exporter struct {
 	client    *which50.Client
 	transport *countingTransport
 	ids       []string
-	enc       encoder
 	w         *bufio.Writer
 
 	started  time.Time
@@ -399,11 +397,13 @@ type exporter struct {
 	exported, failed, items atomic.Int64
 }
 
-// fetched is one contact's result, sent from a worker to the writer.
+// fetched is one contact's result, sent from a worker to the writer: its
+// records already encoded, so that encoding runs in parallel.
 type fetched struct {
-	idx   int
-	items []which50.ContactInteraction
-	err   error
+	idx  int
+	data []byte // the contact's encoded records
+	n    int    // how many interactions data holds
+	err  error
 }
 
 func (ex *exporter) run(parent context.Context) {
@@ -411,7 +411,7 @@ func (ex *exporter) run(parent context.Context) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 
-	if err := ex.enc.begin(ex.w); err != nil {
+	if err := newEncoder(ex.cfg.format).begin(ex.w); err != nil {
 		ex.writeErr = err
 		return
 	}
@@ -420,7 +420,7 @@ func (ex *exporter) run(parent context.Context) {
 	// the responses buffered while an earlier, slow contact is awaited.
 	window := make(chan struct{}, 8*ex.cfg.concurrency)
 	jobs := make(chan int)
-	results := make(chan fetched)
+	results := make(chan fetched, ex.cfg.concurrency)
 	go func() {
 		defer close(jobs)
 		for i := range ex.ids {
@@ -439,9 +439,14 @@ func (ex *exporter) run(parent context.Context) {
 	var wg sync.WaitGroup
 	for range ex.cfg.concurrency {
 		wg.Go(func() {
+			enc := newEncoder(ex.cfg.format)
 			for i := range jobs {
-				items, err := ex.fetch(ctx, ex.ids[i])
-				results <- fetched{idx: i, items: items, err: err}
+				f := fetched{idx: i}
+				var items []which50.ContactInteraction
+				if items, f.err = ex.fetch(ctx, ex.ids[i]); f.err == nil {
+					f.data, f.n = enc.appendContact(nil, ex.ids[i], items), len(items)
+				}
+				results <- f
 			}
 		})
 	}
@@ -453,7 +458,6 @@ func (ex *exporter) run(parent context.Context) {
 	// The writer: buffer results until every earlier contact is written.
 	pending := make(map[int]fetched)
 	next := 0
-	var buf []byte
 	for r := range results {
 		pending[r.idx] = r
 		for {
@@ -464,14 +468,8 @@ func (ex *exporter) run(parent context.Context) {
 			delete(pending, next)
 			next++
 			<-window
-			buf = ex.record(ctx, p, buf[:0])
-			if ex.writeErr == nil && len(buf) > 0 {
-				if _, err := ex.w.Write(buf); err != nil {
-					ex.writeErr = fmt.Errorf("write output: %w", err)
-					cancel()
-				}
-			}
-			if ex.stopped != "" {
+			ex.record(ctx, p)
+			if ex.writeErr != nil || ex.stopped != "" {
 				cancel()
 			}
 		}
@@ -479,12 +477,7 @@ func (ex *exporter) run(parent context.Context) {
 	// After a stop, results may be left behind a contact that was never
 	// fetched: write them in order too.
 	for _, idx := range slices.Sorted(maps.Keys(pending)) {
-		buf = ex.record(ctx, pending[idx], buf[:0])
-		if ex.writeErr == nil && len(buf) > 0 {
-			if _, err := ex.w.Write(buf); err != nil {
-				ex.writeErr = fmt.Errorf("write output: %w", err)
-			}
-		}
+		ex.record(ctx, pending[idx])
 	}
 	if ex.writeErr == nil {
 		if err := ex.w.Flush(); err != nil {
@@ -501,17 +494,21 @@ func (ex *exporter) fetch(ctx context.Context, id string) ([]which50.ContactInte
 }
 
 // record notes the outcome of a fetched contact and, if it succeeded,
-// appends its encoded interactions to buf.
-func (ex *exporter) record(ctx context.Context, f fetched, buf []byte) []byte {
+// writes its records. A contact counts as exported once its records are in
+// the output buffer: whatever stops the export later, they get flushed.
+func (ex *exporter) record(ctx context.Context, f fetched) {
 	switch {
 	case f.err == nil:
 		if ex.writeErr != nil {
-			return buf
+			return
+		}
+		if _, err := ex.w.Write(f.data); err != nil {
+			ex.writeErr = fmt.Errorf("write output: %w", err)
+			return
 		}
 		ex.outcomes[f.idx] = outcome{state: exported}
 		ex.exported.Add(1)
-		ex.items.Add(int64(len(f.items)))
-		return ex.enc.appendContact(buf, ex.ids[f.idx], f.items)
+		ex.items.Add(int64(f.n))
 	case ctx.Err() != nil && errors.Is(f.err, context.Canceled):
 		ex.outcomes[f.idx] = outcome{state: interrupted, err: f.err}
 	default:
@@ -521,7 +518,6 @@ func (ex *exporter) record(ctx context.Context, f fetched, buf []byte) []byte {
 			ex.stopped = "the API rejected the credentials (401); check WHICH50_TOKEN or WHICH50_API_KEY"
 		}
 	}
-	return buf
 }
 
 // errorKind names the kind of a failure, for the summary.
