@@ -4,7 +4,8 @@
 // GET contacts/{contactId}/communications, in JSON or XML, with typed
 // errors, bounded retries and a streaming variant for long histories.
 //
-// Create one Client and share it; it is safe for concurrent use:
+// Create one [Client] with [NewClient] and share it; it is safe for
+// concurrent use:
 //
 //	client, err := which50.NewClient(which50.WithAuth(which50.BearerToken(token)))
 //	if err != nil {
@@ -25,9 +26,9 @@
 //
 // # Authentication
 //
-// An Authenticator adds credentials to each request. The package offers a
-// bearer token, an API key in a header of your choice, and basic
-// authentication; any other scheme is a type with an Authenticate method.
+// An [Authenticator] adds credentials to each request. The package offers a
+// bearer token ([BearerToken]), an API key in a header of your choice
+// ([APIKeyHeader]), and basic authentication ([BasicAuth]); any other scheme is a type with an Authenticate method.
 // Credentials are added to a clone of each request bound for the API's own
 // host, and to nothing else: a redirect to another host never carries them.
 // They never appear in error text, in logs, or when a Client is printed.
@@ -58,7 +59,7 @@
 //
 // # Errors
 //
-// Every non-2xx response is an *APIError. Branch on the status with
+// Every non-2xx response is an [*APIError]. Branch on the status with
 // errors.Is and a sentinel, and read the details with errors.As:
 //
 //	items, err := client.Contacts.Communications(ctx, id)
@@ -75,21 +76,21 @@
 //		return err
 //	}
 //
-// The sentinels are ErrUnauthorized (401), ErrForbidden (403), ErrNotFound
-// (404), ErrInternalServerError (500) and ErrRateLimited (429). APIError
+// The sentinels are [ErrUnauthorized] (401), [ErrForbidden] (403),
+// [ErrNotFound] (404), [ErrInternalServerError] (500) and [ErrRateLimited] (429). APIError
 // carries the status, the server's message, the Retry-After it asked for, a
 // request id when the server sent one, a bounded body excerpt and the number
 // of attempts. A successful status with a body that is not a list of
 // interactions (an HTML maintenance page, a truncated document) is a
-// *DecodeError matching ErrInvalidResponse; a body over the size limit
-// matches ErrResponseTooLarge; a connection that could not be made is a
+// [*DecodeError] matching [ErrInvalidResponse]; a body over the size limit
+// matches [ErrResponseTooLarge]; a connection that could not be made is a
 // network error that unwraps to the net package's error. Every error text
 // starts with "which50: ".
 //
 // # Retries and rate limits
 //
 // Connection failures, transfers cut mid-body, and the statuses 429, 500,
-// 502, 503 and 504 are retried, DefaultMaxRetries times by default, with
+// 502, 503 and 504 are retried, [DefaultMaxRetries] times by default, with
 // exponential backoff and jitter between DefaultRetryWaitMin and
 // DefaultRetryWaitMax. A Retry-After header (seconds or an HTTP date) sets
 // the wait instead, unless it asks for longer than the maximum wait: then
@@ -109,9 +110,10 @@
 //
 // # Streaming
 //
-// Communications reads the whole history into a slice, with the body capped
-// at DefaultMaxResponseBytes (see WithMaxResponseBytes). CommunicationsSeq
-// is its streaming twin: it yields each interaction as soon as it is
+// [ContactsService.Communications] reads the whole history into a slice,
+// with the body capped at [DefaultMaxResponseBytes] (see
+// [WithMaxResponseBytes]). [ContactsService.CommunicationsSeq] is its
+// streaming twin: it yields each interaction as soon as it is
 // decoded, so a history of any length is read in constant memory, and
 // breaking out of the loop closes the response at once:
 //
@@ -129,7 +131,7 @@
 //
 // # Testing with which50test
 //
-// Package github.com/which50-go/which50/which50test is a fake Which50 API on
+// Package [github.com/which50-go/which50/which50test] is a fake Which50 API on
 // loopback, speaking the service's real wire formats, for your own tests and
 // for examples that run without an account. Seed it with interactions,
 // require a credential, add latency or queue faults (a 503, a 429 with
