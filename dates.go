@@ -141,6 +141,9 @@ func parseISODate(b []byte, zc *zoneCache) (time.Time, error) {
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
 	if off != 0 {
 		t = t.Add(-time.Duration(off) * time.Second)
+		if y := t.Year(); y < 1 || y > 9999 { // .NET keeps the UTC instant in range too
+			return time.Time{}, errDateRange
+		}
 	}
 	return t.In(zc.location(off)), nil
 }

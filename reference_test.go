@@ -494,6 +494,9 @@ func refParseDate(s string, msForm bool) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return time.Time{}, errors.New("instant out of range")
+	}
 	_, off := t.Zone()
 	return t.In(refZone(off)), nil
 }

@@ -876,18 +876,13 @@ func entity(b []byte) (r rune, n int) {
 			return 0, 0
 		}
 	}
-	if !isXMLChar(r) {
+	// Unlike raw characters, references to control characters (not NUL)
+	// and to U+FFFE/U+FFFF are accepted: .NET's XML writer emits them for
+	// such characters in a string, and its reader takes them back.
+	if r == 0 || 0xD800 <= r && r <= 0xDFFF {
 		return 0, 0
 	}
 	return r, end + 1
-}
-
-// isXMLChar reports whether XML 1.0 allows r in a document.
-func isXMLChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D ||
-		r >= 0x20 && r <= 0xD7FF ||
-		r >= 0xE000 && r <= 0xFFFD ||
-		r >= 0x10000 && r <= 0x10FFFF
 }
 
 // text consumes character data (with references, CDATA sections, comments

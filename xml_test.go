@@ -67,6 +67,20 @@ const (
 	xmlClose = `</ArrayOfContactInteraction>`
 )
 
+// TestDecodeXMLControlCharacterReferences checks a leniency of the fast
+// decoder over encoding/xml: .NET writes a control character in a string
+// as a character reference, which XML 1.0 forbids but .NET reads back.
+func TestDecodeXMLControlCharacterReferences(t *testing.T) {
+	in := xmlOpen + "<ContactInteraction><Name>a&#x1;b&#31;c&#xFFFE;</Name></ContactInteraction>" + xmlClose
+	got, err := collect(decodeXML, strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]ContactInteraction{{Name: "a\x01b\x1fc\uFFFE"}}, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestDecodeXMLShapes(t *testing.T) {
 	tests := []struct {
 		name string
@@ -140,6 +154,7 @@ func TestDecodeXMLErrors(t *testing.T) {
 		{"char ref to surrogate", item("<Name>&#xD800;</Name>")},
 		{"char ref past Unicode", item("<Name>&#x110000;</Name>")},
 		{"control character", item("<Name>a\x01b</Name>")},
+		{"raw control character in attribute", xmlOpen + "<ContactInteraction a=\"\x02\"/>" + xmlClose},
 		{"U+FFFE", item("<Name>\uFFFE</Name>")},
 		{"invalid UTF-8 in text", item("<Name>caf\xe9</Name>")},
 		{"invalid UTF-8 in attribute", xmlOpen + "<ContactInteraction a=\"\xff\"/>" + xmlClose},
