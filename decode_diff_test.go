@@ -70,6 +70,31 @@ func TestDifferentialTestdata(t *testing.T) {
 	}
 }
 
+// TestDecodeAtEverySplit feeds each testdata payload in two reads, split at
+// every byte: a token, a rune or a reference cut by a refill must decode
+// the same.
+func TestDecodeAtEverySplit(t *testing.T) {
+	for _, dc := range decoders {
+		files, _ := filepath.Glob("testdata/*" + dc.ext)
+		for _, file := range files {
+			data, _ := os.ReadFile(file)
+			want, err := collect(dc.fast, bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			for k := range data {
+				got, err := collect(dc.fast, io.MultiReader(bytes.NewReader(data[:k]), bytes.NewReader(data[k:])))
+				if err != nil {
+					t.Fatalf("%s split at %d: %v", file, k, err)
+				}
+				if diff := cmp.Diff(want, got, sameTime); diff != "" {
+					t.Fatalf("%s split at %d (-whole +split):\n%s", file, k, diff)
+				}
+			}
+		}
+	}
+}
+
 // TestDifferentialGenerated decodes random payloads shaped like the
 // service's (random unicode, every escape, every date form, nulls, omitted
 // and unknown members, any member order) with both decoders and checks both

@@ -905,7 +905,7 @@ func (d *xmlDecoder) text(keep bool) (text []byte, nonWS, markup bool, err error
 	}
 	for {
 		// A run of plain characters.
-		i := 0
+		i, partial := 0, false
 		for d.pos+i < d.end {
 			c := d.buf[d.pos+i]
 			if c == '<' || c == '&' || c == '\r' {
@@ -917,6 +917,10 @@ func (d *xmlDecoder) text(keep bool) (text []byte, nonWS, markup bool, err error
 				}
 				i++
 				continue
+			}
+			if c >= utf8.RuneSelf && !utf8.FullRune(d.buf[d.pos+i:d.end]) && !d.eof && d.rerr == nil {
+				partial = true // read the rest below, after spilling: char would read here
+				break
 			}
 			n, err := d.char(i, c)
 			if err != nil {
@@ -931,9 +935,12 @@ func (d *xmlDecoder) text(keep bool) (text []byte, nonWS, markup bool, err error
 			out = append(out, d.buf[d.pos:d.pos+i]...)
 		}
 		d.pos += i
-		if d.pos == d.end {
+		if d.pos == d.end || partial {
 			spill()
 			if !d.more() {
+				if partial {
+					continue // char reports the cut rune or the read error
+				}
 				break
 			}
 			continue
