@@ -322,8 +322,8 @@ func apiFromEnv() (apiConfig, bool) {
 	return cfg, true
 }
 
-// seedDemo fills srv with n demo contacts of varied history lengths (0 to
-// 50 interactions, 25 on average) and returns their ids.
+// seedDemo fills srv with n demo contacts of varied history lengths (1 to
+// 50 interactions, about 25 on average) and returns their ids.
 func seedDemo(srv *which50test.Server, n int) []string {
 	ids := which50test.DemoContactIDs(n)
 	for i, id := range ids {
@@ -334,7 +334,7 @@ func seedDemo(srv *which50test.Server, n int) []string {
 
 // demoHistory is the history of the i-th demo contact.
 func demoHistory(id string, i int) []which50.ContactInteraction {
-	return which50test.DemoCommunications(id, (i*37)%51, int64(i))
+	return which50test.DemoCommunications(id, 1+(i*37)%50, int64(i))
 }
 
 // readIDs reads contact ids, one a line, from the named file or, for "-",
