@@ -520,12 +520,12 @@ func (d *jsonDecoder) int64() (int64, error) {
 	if c := d.buf[d.pos]; c != '-' && (c < '0' || c > '9') {
 		return 0, d.fail(0, "expected a number")
 	}
-	start := d.pos
+	start := d.base + int64(d.pos) // number may refill the buffer
 	num, isInt, err := d.number()
 	if err != nil {
 		return 0, err
 	}
-	rel := start - d.pos
+	rel := int(start-d.base) - d.pos
 	if !isInt {
 		return 0, d.fail(rel, "number "+string(num)+" is not an integer")
 	}

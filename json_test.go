@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 	"unicode/utf8"
 
@@ -256,5 +257,36 @@ func TestDecodeJSONErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDecodeJSONErrorOffsets checks that a syntax error points at the
+// offending token, however the body arrives.
+func TestDecodeJSONErrorOffsets(t *testing.T) {
+	tests := []struct {
+		in     string
+		offset int64
+		near   string
+	}{
+		{`[{"Id":1.5}]`, 7, "1.5"},
+		{`[{"Id":1,"CampaignId":99999999999999999999}]`, 22, "99999999999999999999"},
+		{`[{"Name":"ok","Occurred":"2024-13-01T00:00:00Z"}]`, 25, "2024-13-01"},
+		{`[{"Id":1} x]`, 10, "x]"},
+		{`  {"Id":1}`, 2, `{"Id":1}`},
+	}
+	for _, tt := range tests {
+		for rname, rd := range map[string]func(string) io.Reader{
+			"whole":    func(s string) io.Reader { return strings.NewReader(s) },
+			"one byte": func(s string) io.Reader { return iotest.OneByteReader(strings.NewReader(s)) },
+		} {
+			_, err := collect(decodeJSON, rd(tt.in))
+			var se *syntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("%s, %s reader: got %v, want a syntax error", tt.in, rname, err)
+			}
+			if se.Offset != tt.offset || !strings.Contains(se.Near, tt.near) {
+				t.Errorf("%s, %s reader: offset %d near %q; want %d near %q", tt.in, rname, se.Offset, se.Near, tt.offset, tt.near)
+			}
+		}
 	}
 }

@@ -160,8 +160,16 @@ func (d *reader) ensure(n int) bool {
 
 // fail returns a syntax error at pos+rel.
 func (d *reader) fail(rel int, msg string) error {
-	p := min(d.pos+rel, d.end)
-	return &syntaxError{Format: d.format, Offset: d.base + int64(p), Msg: msg, Near: excerpt(d.buf[:d.end], p)}
+	off := d.base + int64(min(d.pos+rel, d.end))
+	if d.rerr == nil && !d.eof {
+		// Read some context after the error; decoding is over, so pos may
+		// move back to keep the context before it through a refill.
+		p := int(off - d.base)
+		d.pos = max(p-maxNear/2, 0)
+		d.ensure(p - d.pos + maxNear/2)
+	}
+	p := int(off - d.base)
+	return &syntaxError{Format: d.format, Offset: off, Msg: msg, Near: excerpt(d.buf[:d.end], p)}
 }
 
 // failEOF reports input that ended before the value did: the read error if
