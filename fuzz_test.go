@@ -17,7 +17,8 @@ import (
 )
 
 // The fuzz targets hold the fast decoders to these invariants on any input:
-// no panic, no hang; the same result whatever the chunking of the reader;
+// no panic, no hang; the same result whatever the chunking of the reader
+// (one byte at a time, or two reads split at a fuzzed offset);
 // an error is the package's syntax error; when the fast and the reference
 // decoder both succeed they agree, and the fast decoder succeeds only where
 // the reference does (except for XML character references to control
@@ -37,10 +38,10 @@ func FuzzDecodeJSON(f *testing.F) {
 		`[{"Occurred":"\/Date(-1+0100)\/"}]`, `[{"X":[[[[{}]]]],"Id":-0}]`, "\xEF\xBB\xBF[ ]",
 		`[{"Occurred":"0001-01-01T00:00:00+10:00"}]`, `[{"id":1,"ID":2,"iD":3}]`,
 	} {
-		f.Add([]byte(s))
+		f.Add([]byte(s), uint16(len(s)/2))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		checkDecoder(t, data, which50.DecodeJSON, which50.RefDecodeJSON, which50test.EncodeJSON, false)
+	f.Fuzz(func(t *testing.T, data []byte, split uint16) {
+		checkDecoder(t, data, int(split), which50.DecodeJSON, which50.RefDecodeJSON, which50test.EncodeJSON, false)
 	})
 }
 
@@ -52,10 +53,10 @@ func FuzzDecodeXML(f *testing.F) {
 		xmlOpen + `<ContactInteraction><Name i:nil="true"/></ContactInteraction></ArrayOfContactInteraction>`,
 		`<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>`,
 	} {
-		f.Add([]byte(s))
+		f.Add([]byte(s), uint16(len(s)/2))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		checkDecoder(t, data, which50.DecodeXML, which50.RefDecodeXML, which50test.EncodeXML, bytes.Contains(data, []byte("&#")))
+	f.Fuzz(func(t *testing.T, data []byte, split uint16) {
+		checkDecoder(t, data, int(split), which50.DecodeXML, which50.RefDecodeXML, which50test.EncodeXML, bytes.Contains(data, []byte("&#")))
 	})
 }
 
@@ -104,7 +105,9 @@ func addSeeds(f *testing.F, pattern string) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(data)
+		for _, split := range []int{0, len(data) / 3, len(data) / 2} {
+			f.Add(data, uint16(split))
+		}
 	}
 }
 
@@ -117,11 +120,16 @@ func collect(dec decodeFunc, r io.Reader) ([]which50.ContactInteraction, error) 
 	return got, err
 }
 
-func checkDecoder(t *testing.T, data []byte, fast, ref decodeFunc, encode func(io.Writer, []which50.ContactInteraction) error, refMayReject bool) {
+func checkDecoder(t *testing.T, data []byte, split int, fast, ref decodeFunc, encode func(io.Writer, []which50.ContactInteraction) error, refMayReject bool) {
 	got, err := collect(fast, bytes.NewReader(data))
 	got1, err1 := collect(fast, iotest.OneByteReader(bytes.NewReader(data)))
 	if (err == nil) != (err1 == nil) || !cmp.Equal(got, got1, sameTime) {
-		t.Fatalf("result depends on chunking: %v, %v", err, err1)
+		t.Fatalf("result depends on chunking (one byte reads): %v, %v", err, err1)
+	}
+	k := split % (len(data) + 1)
+	got2, err2 := collect(fast, io.MultiReader(bytes.NewReader(data[:k]), bytes.NewReader(data[k:])))
+	if (err == nil) != (err2 == nil) || !cmp.Equal(got, got2, sameTime) {
+		t.Fatalf("result depends on chunking (split at %d): %v, %v", k, err, err2)
 	}
 	if err != nil {
 		if !strings.HasPrefix(err.Error(), "which50: invalid ") {
