@@ -102,48 +102,45 @@ func (d *xmlDecoder) document(yield func(ContactInteraction) bool) error {
 	if err != nil {
 		return err
 	}
-	for {
-		_, nonWS, seen, err := d.text(false)
-		if err != nil {
-			return err
-		}
-		if nonWS {
-			return d.fail(0, "text outside the root element")
-		}
-		markup = markup || seen
-		if d.pos == d.end { // end of input
-			switch {
-			case d.rerr != nil:
-				return d.failEOF()
-			case markup:
-				return d.fail(0, "no root element")
-			}
-			return nil // empty body
-		}
-		kind, err := d.tag()
-		if err != nil {
-			return err
-		}
-		if kind != tokStart {
-			return d.fail(0, "unexpected end tag")
-		}
-		if d.el != elRoot {
-			return d.fail(0, "root element is not ArrayOfContactInteraction")
-		}
-		if d.elNil {
-			err = d.skip()
-		} else {
-			var stopped bool
-			stopped, err = d.root(yield)
-			if stopped {
-				return nil
-			}
-		}
-		if err != nil {
-			return err
-		}
-		return d.epilogue()
+	// The prolog: whitespace, comments and processing instructions.
+	_, nonWS, seen, err := d.text(false)
+	if err != nil {
+		return err
 	}
+	if nonWS {
+		return d.fail(0, "text outside the root element")
+	}
+	if d.pos == d.end { // end of input
+		switch {
+		case d.rerr != nil:
+			return d.failEOF()
+		case markup || seen:
+			return d.fail(0, "no root element")
+		}
+		return nil // empty body
+	}
+	kind, err := d.tag()
+	if err != nil {
+		return err
+	}
+	if kind != tokStart {
+		return d.fail(0, "unexpected end tag")
+	}
+	if d.el != elRoot {
+		return d.fail(0, "root element is not ArrayOfContactInteraction")
+	}
+	if d.elNil {
+		err = d.skip()
+	} else {
+		var stopped bool
+		if stopped, err = d.root(yield); stopped {
+			return nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return d.epilogue()
 }
 
 // declaration reads an <?xml ...?> declaration at the start of the input.
