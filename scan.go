@@ -160,15 +160,10 @@ func (d *reader) ensure(n int) bool {
 
 // fail returns a syntax error at pos+rel.
 func (d *reader) fail(rel int, msg string) error {
-	off := d.base + int64(min(d.pos+rel, d.end))
-	if d.rerr == nil && !d.eof {
-		// Read some context after the error; decoding is over, so pos may
-		// move back to keep the context before it through a refill.
-		p := int(off - d.base)
-		d.pos = max(p-maxNear/2, 0)
-		d.ensure(p - d.pos + maxNear/2)
-	}
-	p := int(off - d.base)
+	// Near shows only what has been read: reading on for context could
+	// block on a stalled connection.
+	p := min(d.pos+rel, d.end)
+	off := d.base + int64(p)
 	return &syntaxError{Format: d.format, Offset: off, Msg: msg, Near: excerpt(d.buf[:d.end], p)}
 }
 
