@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -996,14 +997,38 @@ func TestLoggerRecordsAttemptsAndGiveUp(t *testing.T) {
 }
 
 // TestNoLoggerIsSilent checks that without WithLogger nothing is logged,
-// neither through slog's default logger nor through the log package (which
-// slog.SetDefault redirects to the same handler), by retryablehttp or the
+// neither through slog's default logger, nor through the log package (which
+// slog.SetDefault redirects to the same handler), nor straight to standard
+// error (where retryablehttp's default logger writes), by retryablehttp or the
 // client. It changes process-wide defaults, so it does not run in parallel.
 func TestNoLoggerIsSilent(t *testing.T) {
 	rec := &logRecorder{}
 	old := slog.Default()
 	slog.SetDefault(slog.New(rec))
 	t.Cleanup(func() { slog.SetDefault(old) })
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = pw
+	var captured bytes.Buffer
+	copied := make(chan struct{})
+	go func() {
+		captured.ReadFrom(pr)
+		close(copied)
+	}()
+	var once sync.Once
+	restore := func() {
+		once.Do(func() {
+			os.Stderr = stderr
+			pw.Close()
+			<-copied
+			pr.Close()
+		})
+	}
+	defer restore()
 
 	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		writeHTTPError(w, http.StatusServiceUnavailable, "down")
@@ -1015,8 +1040,12 @@ func TestNoLoggerIsSilent(t *testing.T) {
 	if n := srv.reqs.Load(); n != 3 {
 		t.Errorf("server saw %d requests, want 3", n)
 	}
+	restore()
 	if got := rec.all(); len(got) != 0 {
 		t.Errorf("logged without a logger: %+v", got)
+	}
+	if captured.Len() != 0 {
+		t.Errorf("wrote to standard error without a logger: %q", captured.String())
 	}
 }
 
