@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -505,50 +506,60 @@ func rawServer(t *testing.T, serve func(n int, conn net.Conn, req *http.Request)
 	return "http://" + ln.Addr().String() + "/api/", &conns
 }
 
-// TestCutTransferIsRetried cuts the first response mid-body, by closing the
-// connection early or by resetting it, and expects the retry to succeed.
+// TestCutTransferIsRetried cuts the first response, in JSON and XML: the
+// connection closed before any response, or mid-body (short against
+// Content-Length, or a chunked body that stops), or reset. The retry must
+// succeed.
 func TestCutTransferIsRetried(t *testing.T) {
 	t.Parallel()
 	items := relItems(40)
-	body := relJSON(t, items)
-	if len(body) < 5000 {
-		t.Fatalf("payload of %d bytes, want at least 5000", len(body))
-	}
-	for _, reset := range []bool{false, true} {
-		name := "short body"
-		if reset {
-			name = "connection reset"
+	payloads := map[string][]byte{jsonCT: relJSON(t, items), xmlCT: relXML(t, items)}
+	cuts := []string{"closed before response", "short body", "chunked cut", "connection reset"}
+	for ct, body := range payloads {
+		if len(body) < 5000 {
+			t.Fatalf("payload of %d bytes, want at least 5000", len(body))
 		}
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			url, conns := rawServer(t, func(n int, conn net.Conn, req *http.Request) {
-				if n == 1 {
-					fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: 5000\r\n\r\n", jsonCT)
-					conn.Write(body[:100])
-					if reset {
-						conn.(*net.TCPConn).SetLinger(0)
+		for _, cut := range cuts {
+			t.Run(ct[:strings.Index(ct, ";")]+"/"+cut, func(t *testing.T) {
+				t.Parallel()
+				url, conns := rawServer(t, func(n int, conn net.Conn, req *http.Request) {
+					if n > 1 {
+						fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", ct, len(body))
+						conn.Write(body)
+						return
 					}
-					return // closes the connection
+					switch cut {
+					case "closed before response":
+					case "chunked cut":
+						fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n", ct, 1000)
+						conn.Write(body[:1000])
+						conn.Write([]byte("\r\n"))
+					default:
+						fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: 5000\r\n\r\n", ct)
+						conn.Write(body[:100])
+						if cut == "connection reset" {
+							conn.(*net.TCPConn).SetLinger(0)
+						}
+					}
+					// Returning closes the connection.
+				})
+				rec := &logRecorder{}
+				c := relClient(t, url, which50.WithLogger(slog.New(rec)))
+				got, err := c.Contacts.Communications(context.Background(), "c1")
+				if err != nil {
+					t.Fatalf("Communications: %v", err)
 				}
-				fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", jsonCT, len(body))
-				conn.Write(body)
+				if diff := cmp.Diff(items, got); diff != "" {
+					t.Errorf("items (-want +got):\n%s", diff)
+				}
+				if n := conns.Load(); n != 2 {
+					t.Errorf("%d connections, want 2 (one cut, one retry)", n)
+				}
+				if n := len(rec.byLevel(slog.LevelDebug)); n != 2 {
+					t.Errorf("%d attempts logged, want 2", n)
+				}
 			})
-			rec := &logRecorder{}
-			c := relClient(t, url, which50.WithLogger(slog.New(rec)))
-			got, err := c.Contacts.Communications(context.Background(), "c1")
-			if err != nil {
-				t.Fatalf("Communications: %v", err)
-			}
-			if diff := cmp.Diff(items, got); diff != "" {
-				t.Errorf("items (-want +got):\n%s", diff)
-			}
-			if n := conns.Load(); n != 2 {
-				t.Errorf("%d connections, want 2 (one cut, one retry)", n)
-			}
-			if n := len(rec.byLevel(slog.LevelDebug)); n != 2 {
-				t.Errorf("%d attempts logged, want 2", n)
-			}
-		})
+		}
 	}
 }
 
@@ -1222,5 +1233,86 @@ func TestDefaultClientAndTransportUntouched(t *testing.T) {
 	if http.DefaultTransport != beforeTransport || dt.MaxIdleConns != beforeIdle ||
 		reflect.ValueOf(dt.Proxy).Pointer() != beforeProxy {
 		t.Error("http.DefaultTransport changed")
+	}
+}
+
+// TestMaxResponseBytesMaxInt64 checks the largest cap a caller can set.
+func TestMaxResponseBytesMaxInt64(t *testing.T) {
+	t.Skip("waiting on fix: F3 in /work/notes/C-findings.md (WithMaxResponseBytes(math.MaxInt64) panics)")
+	t.Parallel()
+	items := relItems(3)
+	body := relJSON(t, items)
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeBody(w, http.StatusOK, jsonCT, body)
+	})
+	c := relClient(t, srv.baseURL(), which50.WithMaxResponseBytes(math.MaxInt64))
+	got, err := c.Contacts.Communications(context.Background(), "c1")
+	if err != nil {
+		t.Fatalf("Communications: %v", err)
+	}
+	if diff := cmp.Diff(items, got); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+}
+
+// TestCallersCheckRedirectErrorIsFinal checks that a redirect refused by the
+// caller's CheckRedirect is reported at once, not retried as a network fault.
+func TestCallersCheckRedirectErrorIsFinal(t *testing.T) {
+	t.Parallel()
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		http.Redirect(w, r, "/api/contacts/elsewhere/communications", http.StatusFound)
+	})
+	errNoRedirects := errors.New("redirects are not allowed here")
+	hc := &http.Client{
+		Transport:     &http.Transport{},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return errNoRedirects },
+	}
+	t.Cleanup(hc.Transport.(*http.Transport).CloseIdleConnections)
+	c := relClient(t, srv.baseURL(), which50.WithHTTPClient(hc), which50.WithMaxRetries(3))
+	_, err := c.Contacts.Communications(context.Background(), "c1")
+	if !errors.Is(err, errNoRedirects) {
+		t.Fatalf("err = %v, want it to wrap the CheckRedirect error", err)
+	}
+	var apiErr *which50.APIError
+	if errors.As(err, &apiErr) {
+		t.Errorf("err = %v is an *APIError", err)
+	}
+	if n := srv.reqs.Load(); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
+	}
+}
+
+// TestEveryErrorIsPrefixed checks the house rule that errors read
+// "which50: ...", including those that end a call early: a context canceled
+// during a wait, a redirect refused by the caller's CheckRedirect.
+func TestEveryErrorIsPrefixed(t *testing.T) {
+	t.Skip("waiting on fix: F2 in /work/notes/C-findings.md (context and CheckRedirect errors returned bare)")
+	t.Parallel()
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if strings.Contains(r.URL.Path, "/moved/") {
+			http.Redirect(w, r, "/api/contacts/elsewhere/communications", http.StatusFound)
+			return
+		}
+		w.Header().Set("Retry-After", "20")
+		writeHTTPError(w, http.StatusTooManyRequests, "later")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rec := &logRecorder{onRecord: func(r logRecord) {
+		if r.Attrs["wait"].Duration() == 20*time.Second {
+			cancel()
+		}
+	}}
+	c := relClient(t, srv.baseURL(), which50.WithRetryWait(time.Millisecond, 30*time.Second),
+		which50.WithLogger(slog.New(rec)))
+	_, err := c.Contacts.Communications(ctx, "c1")
+	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "which50: ") {
+		t.Errorf("canceled wait: err = %q, want a which50: error wrapping context.Canceled", err)
+	}
+
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return errors.New("no") }}
+	c2 := relClient(t, srv.baseURL(), which50.WithHTTPClient(hc))
+	if _, err := c2.Contacts.Communications(context.Background(), "moved"); err == nil || !strings.HasPrefix(err.Error(), "which50: ") {
+		t.Errorf("refused redirect: err = %v, want a which50: error", err)
 	}
 }

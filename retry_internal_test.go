@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -229,5 +230,15 @@ func TestBodyExcerpt(t *testing.T) {
 	big := bytes.Repeat([]byte("a"), 10<<10)
 	if got := bodyExcerpt(big); len(got) > excerptLimit+len("…") || !strings.HasSuffix(got, "…") {
 		t.Errorf("bodyExcerpt of 10 KiB gave %d bytes", len(got))
+	}
+}
+
+// TestLimitedReaderHugeLimit checks a limit of math.MaxInt64, which a caller
+// may pass to WithMaxResponseBytes to mean "no limit".
+func TestLimitedReaderHugeLimit(t *testing.T) {
+	t.Skip("waiting on fix: F3 in /work/notes/C-findings.md (l.n+1 overflows and the slice bound panics)")
+	got, err := io.ReadAll(&limitedReader{r: strings.NewReader("all of it"), n: math.MaxInt64})
+	if err != nil || string(got) != "all of it" {
+		t.Errorf("read %q, %v; want the whole body", got, err)
 	}
 }
