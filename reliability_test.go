@@ -873,6 +873,7 @@ func TestXMLDeclaredUTF16OverUTF8Bytes(t *testing.T) {
 func TestKeepAliveSurvivesErrors(t *testing.T) {
 	t.Parallel()
 	body := relJSON(t, relItems(5))
+	xmlBody := relXML(t, relItems(50))
 	var flaky atomic.Int64
 	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch {
@@ -888,6 +889,11 @@ func TestKeepAliveSurvivesErrors(t *testing.T) {
 		case strings.Contains(r.URL.Path, "/bad/"):
 			// Malformed early, with plenty left unread.
 			writeBody(w, http.StatusOK, jsonCT, append([]byte(`[{"Id":"one"}`), body...))
+		case strings.Contains(r.URL.Path, "/xml/"):
+			writeBody(w, http.StatusOK, xmlCT, xmlBody)
+		case strings.Contains(r.URL.Path, "/badxml/"):
+			// Well-formed, but the root holds an unexpected Id: rejected early.
+			writeBody(w, http.StatusOK, xmlCT, bytes.Replace(xmlBody, []byte("<Id>"), []byte("<Id>x"), 1))
 		case strings.Contains(r.URL.Path, "/limited/"):
 			w.Header().Set("Retry-After", "3600")
 			writeHTTPError(w, http.StatusTooManyRequests, "quota exceeded")
@@ -912,6 +918,8 @@ func TestKeepAliveSurvivesErrors(t *testing.T) {
 		{"ok", nil},
 		{"broken", which50.ErrInternalServerError},
 		{"bad", which50.ErrInvalidResponse},
+		{"xml", nil},
+		{"badxml", which50.ErrInvalidResponse},
 		{"limited", which50.ErrRateLimited},
 		{"flaky", nil},
 		{"ok", nil},
