@@ -138,14 +138,25 @@ func parseISODate(b []byte, zc *zoneCache) (time.Time, error) {
 		hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, errDateRange
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
-	if off != 0 {
-		t = t.Add(-time.Duration(off) * time.Second)
-		if y := t.Year(); y < 1 || y > 9999 { // .NET keeps the UTC instant in range too
-			return time.Time{}, errDateRange
-		}
+	unix := unixDays(year, month, day)*86400 + int64(hour*3600+minute*60+sec-off)
+	if unix < minUnixMilli/1000 || unix > maxUnixMilli/1000 { // .NET keeps the UTC instant in range too
+		return time.Time{}, errDateRange
 	}
-	return t.In(zc.location(off)), nil
+	return time.Unix(unix, int64(nsec)).In(zc.location(off)), nil
+}
+
+// unixDays returns the number of days from 1970-01-01 to the given date of
+// the proleptic Gregorian calendar, for years from 1 (H. Hinnant's
+// days_from_civil): cheaper than time.Date, which normalizes.
+func unixDays(year, month, day int) int64 {
+	if month <= 2 {
+		year--
+	}
+	era := year / 400 // year >= 0
+	yoe := year - era*400
+	doy := (153*((month+9)%12)+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
 }
 
 // parseMSDate parses /Date(ms)/ and /Date(ms±hhmm)/: ms is Unix time in

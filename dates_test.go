@@ -140,3 +140,18 @@ func TestZoneCache(t *testing.T) {
 		t.Errorf("parseDate with a warm cache allocates %v times", allocs)
 	}
 }
+
+// TestUnixDays checks the calendar arithmetic against time.Date on every
+// day of four centuries and the ends of the range.
+func TestUnixDays(t *testing.T) {
+	check := func(d time.Time) {
+		if got, want := unixDays(d.Year(), int(d.Month()), d.Day()), d.Unix()/86400; got != want {
+			t.Fatalf("unixDays(%s) = %d, want %d", d.Format(time.DateOnly), got, want)
+		}
+	}
+	for d := time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2200; d = d.AddDate(0, 0, 1) {
+		check(d)
+	}
+	check(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC))
+	check(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))
+}
