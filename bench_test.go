@@ -18,12 +18,14 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -372,6 +374,52 @@ func TestHandrolledBaselinesAgree(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBenchImplsReuseOneConnection checks that the comparison is fair on
+// connection handling: the SDK, the hand-rolled baselines and the floor,
+// called in turn on one transport, all run over a single kept-alive
+// connection.
+func TestBenchImplsReuseOneConnection(t *testing.T) {
+	srv := which50test.NewServer()
+	defer srv.Close()
+	const id = "reuse/+=="
+	srv.SetCommunications(id, which50test.DemoCommunications(id, 500, 4))
+	u := srv.URL + "/contacts/" + escapeSegment(id) + "/communications"
+
+	var dials atomic.Int32
+	var d net.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return d.DialContext(ctx, network, addr)
+	}}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+	for _, f := range []which50.Format{which50.FormatJSON, which50.FormatXML} {
+		client, err := which50.NewClient(which50.WithBaseURL(srv.URL), which50.WithHTTPClient(hc), which50.WithFormat(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := client.Contacts.Communications(context.Background(), id); err != nil {
+				t.Fatal(err)
+			}
+			if f == which50.FormatXML {
+				_, err = handrolledXML(hc, u)
+			} else {
+				_, err = handrolledJSON(hc, u)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := floorGet(hc, u, acceptOf(f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("18 sequential calls dialled %d connections, want 1", n)
 	}
 }
 
