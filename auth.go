@@ -3,6 +3,7 @@ package which50
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/textproto"
@@ -21,19 +22,19 @@ type Authenticator interface {
 
 // BearerToken returns an Authenticator that sends "Authorization: Bearer <token>".
 // An empty token makes NewClient fail.
-func BearerToken(token string) Authenticator { return &bearerToken{token: token} }
+func BearerToken(token string) Authenticator { return &bearerToken{token: &secret{token}} }
 
 // APIKeyHeader returns an Authenticator that sends the key in the named header,
 // such as APIKeyHeader("X-API-Key", key). An empty or invalid header name, or
 // an empty key, makes NewClient fail.
 func APIKeyHeader(header, key string) Authenticator {
-	return &apiKeyHeader{header: textproto.CanonicalMIMEHeaderKey(header), key: key}
+	return &apiKeyHeader{header: textproto.CanonicalMIMEHeaderKey(header), key: &secret{key}}
 }
 
 // BasicAuth returns an Authenticator that sends HTTP basic authentication.
 // An empty user name makes NewClient fail.
 func BasicAuth(user, password string) Authenticator {
-	return &basicAuth{user: user, password: password}
+	return &basicAuth{user: &secret{user}, password: &secret{password}}
 }
 
 // The built-in authenticators are pointers, so that fmt, reaching one
@@ -47,31 +48,41 @@ type secretHolder interface {
 
 const redacted = "REDACTED"
 
-type bearerToken struct{ token string }
+// secret holds a credential behind a pointer: fmt, printing an
+// authenticator nested in a caller's struct, shows its fields one level
+// deep, and there a *secret is just an address.
+type secret struct{ v string }
+
+func (s *secret) Format(f fmt.State, _ rune) { io.WriteString(f, redacted) }
+
+type bearerToken struct{ token *secret }
 
 func (a bearerToken) Authenticate(req *http.Request) error {
-	req.Header.Set("Authorization", "Bearer "+a.token)
+	req.Header.Set("Authorization", "Bearer "+a.token.v)
 	return nil
 }
 
 func (a bearerToken) validate() error {
-	if strings.TrimSpace(a.token) == "" {
+	if strings.TrimSpace(a.token.v) == "" {
 		return errors.New("which50: bearer token is empty")
 	}
-	if strings.ContainsAny(a.token, "\r\n") {
+	if strings.ContainsAny(a.token.v, "\r\n") {
 		return errors.New("which50: bearer token contains a line break")
 	}
 	return nil
 }
 
-func (a bearerToken) secrets() []string          { return []string{a.token} }
+func (a bearerToken) secrets() []string          { return []string{a.token.v} }
 func (a bearerToken) Format(f fmt.State, _ rune) { fmt.Fprint(f, "which50.BearerToken("+redacted+")") }
 func (a bearerToken) LogValue() slog.Value       { return slog.StringValue("Bearer " + redacted) }
 
-type apiKeyHeader struct{ header, key string }
+type apiKeyHeader struct {
+	header string
+	key    *secret
+}
 
 func (a apiKeyHeader) Authenticate(req *http.Request) error {
-	req.Header.Set(a.header, a.key)
+	req.Header.Set(a.header, a.key.v)
 	return nil
 }
 
@@ -82,16 +93,16 @@ func (a apiKeyHeader) validate() error {
 	if strings.EqualFold(a.header, "Host") {
 		return errors.New("which50: the API key cannot travel in the Host header")
 	}
-	if strings.TrimSpace(a.key) == "" {
+	if strings.TrimSpace(a.key.v) == "" {
 		return errors.New("which50: API key is empty")
 	}
-	if strings.ContainsAny(a.key, "\r\n") {
+	if strings.ContainsAny(a.key.v, "\r\n") {
 		return errors.New("which50: API key contains a line break")
 	}
 	return nil
 }
 
-func (a apiKeyHeader) secrets() []string { return []string{a.key} }
+func (a apiKeyHeader) secrets() []string { return []string{a.key.v} }
 func (a apiKeyHeader) Format(f fmt.State, _ rune) {
 	fmt.Fprint(f, "which50.APIKeyHeader("+a.header+", "+redacted+")")
 }
@@ -99,18 +110,18 @@ func (a apiKeyHeader) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("header", a.header), slog.String("key", redacted))
 }
 
-type basicAuth struct{ user, password string }
+type basicAuth struct{ user, password *secret }
 
 func (a basicAuth) Authenticate(req *http.Request) error {
-	req.SetBasicAuth(a.user, a.password)
+	req.SetBasicAuth(a.user.v, a.password.v)
 	return nil
 }
 
 func (a basicAuth) validate() error {
-	if a.user == "" {
+	if a.user.v == "" {
 		return errors.New("which50: basic auth user is empty")
 	}
-	if strings.ContainsAny(a.user, ":\r\n") || strings.ContainsAny(a.password, "\r\n") {
+	if strings.ContainsAny(a.user.v, ":\r\n") || strings.ContainsAny(a.password.v, "\r\n") {
 		return errors.New("which50: basic auth credentials contain a colon or a line break")
 	}
 	return nil
@@ -119,10 +130,10 @@ func (a basicAuth) validate() error {
 func (a basicAuth) secrets() []string {
 	// The password, and the encoded header value that carries it.
 	r, _ := http.NewRequest(http.MethodGet, "/", nil)
-	r.SetBasicAuth(a.user, a.password)
+	r.SetBasicAuth(a.user.v, a.password.v)
 	s := []string{strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")}
-	if a.password != "" {
-		s = append(s, a.password)
+	if a.password.v != "" {
+		s = append(s, a.password.v)
 	}
 	return s
 }
@@ -149,7 +160,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, fmt.Errorf("which50: authenticate request: %w", err)
+		return nil, &authError{err: err}
 	}
 	return t.base.RoundTrip(clone)
 }
+
+// authError reports an Authenticator's failure; it is not retried.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return "which50: authenticate request: " + e.err.Error() }
+func (e *authError) Unwrap() error { return e.err }

@@ -555,7 +555,7 @@ func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Resp
 		err = fmt.Errorf("which50: %s %s: reading response failed after %d attempt(s): %w", cl.method, cl.path, attempts, te.err)
 	case isContextError(err):
 		err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, redactURLError(err))
-	case resp == nil && err != nil:
+	case err != nil:
 		err = fmt.Errorf("which50: %s %s failed after %d attempt(s): %w", cl.method, cl.path, attempts, redactURLError(err))
 	}
 	if l := cl.c.logger; l != nil && (cl.retried || errors.As(err, &apiErr) && retryableStatus(apiErr.StatusCode)) {
@@ -662,6 +662,11 @@ func (cl *call) apiError(resp *http.Response) *APIError {
 		e.Message = cl.c.redact(m)
 	}
 	e.Body = cl.c.redact(bodyExcerpt(body))
+	for _, vs := range e.Header { // a proxy may reflect request headers
+		for i := range vs {
+			vs[i] = cl.c.redact(vs[i])
+		}
+	}
 	e.RetryAfter, _ = retryAfter(resp.Header, time.Now())
 	for _, h := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Ms-Request-Id"} {
 		if v := resp.Header.Get(h); v != "" {
@@ -704,8 +709,9 @@ func retryableStatus(code int) bool {
 }
 
 // retryableTransportError reports whether a failed round trip is worth
-// another attempt: connection failures are, while a bad certificate, a
-// redirect loop or a failing Authenticator are not.
+// another attempt: connection failures are, while a bad certificate or a
+// failing Authenticator are not. (A refused redirect comes with a response,
+// so it never gets here.)
 func retryableTransportError(err error) bool {
 	if isContextError(err) {
 		return false
@@ -716,13 +722,8 @@ func retryableTransportError(err error) bool {
 	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
 		return false
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if strings.HasPrefix(ue.Err.Error(), "which50: authenticate") || strings.Contains(ue.Err.Error(), "stopped after") {
-			return false
-		}
-	}
-	return true
+	var ae *authError
+	return !errors.As(err, &ae)
 }
 
 func isContextError(err error) bool {
@@ -864,7 +865,7 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.n < 0 {
 		return 0, ErrResponseTooLarge
 	}
-	if int64(len(p)) > l.n+1 {
+	if int64(len(p)) > l.n {
 		p = p[:l.n+1] // one byte more than allowed tells "too large" from "exactly"
 	}
 	n, err := l.r.Read(p)

@@ -1246,7 +1246,6 @@ func TestDefaultClientAndTransportUntouched(t *testing.T) {
 
 // TestMaxResponseBytesMaxInt64 checks the largest cap a caller can set.
 func TestMaxResponseBytesMaxInt64(t *testing.T) {
-	t.Skip("waiting on fix: F3 in /work/notes/C-findings.md (WithMaxResponseBytes(math.MaxInt64) panics)")
 	t.Parallel()
 	items := relItems(3)
 	body := relJSON(t, items)
@@ -1294,7 +1293,6 @@ func TestCallersCheckRedirectErrorIsFinal(t *testing.T) {
 // "which50: ...", including those that end a call early: a context canceled
 // during a wait, a redirect refused by the caller's CheckRedirect.
 func TestEveryErrorIsPrefixed(t *testing.T) {
-	t.Skip("waiting on fix: F2 in /work/notes/C-findings.md (context and CheckRedirect errors returned bare)")
 	t.Parallel()
 	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if strings.Contains(r.URL.Path, "/moved/") {
