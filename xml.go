@@ -1,6 +1,7 @@
 package which50
 
 import (
+	"encoding/binary"
 	"io"
 	"time"
 	"unicode/utf8"
@@ -760,6 +761,14 @@ func (d *xmlDecoder) attrValue(i int) (start, end int, err error) {
 	i++
 	start = i
 	for {
+		b := d.buf[d.pos:d.end]
+		for i+8 <= len(b) { // eight plain ASCII bytes at a time
+			x := binary.LittleEndian.Uint64(b[i:])
+			if (hasZeroByte(x^(lsb*uint64(q)))|hasZeroByte(x^(lsb*'<'))|hasZeroByte(x^(lsb*'&'))|(x-lsb*0x20)|x)&msb != 0 {
+				break
+			}
+			i += 8
+		}
 		for d.pos+i < d.end {
 			c := d.buf[d.pos+i]
 			switch {
@@ -884,8 +893,8 @@ func entity(b []byte) (r rune, n int) {
 
 // text consumes character data (with references, CDATA sections, comments
 // and processing instructions) up to a tag or the end of input. With keep,
-// it returns the decoded text, valid until the next read. nonWS reports
-// text other than whitespace; markup reports a comment or processing
+// it returns the decoded text, valid until the next read. Without keep,
+// nonWS reports text other than whitespace; markup reports a comment or processing
 // instruction. At return, pos is at the end of input or at a '<' with at
 // least 4 bytes after it or all the input there is.
 func (d *xmlDecoder) text(keep bool) (text []byte, nonWS, markup bool, err error) {
@@ -901,21 +910,26 @@ func (d *xmlDecoder) text(keep bool) (text []byte, nonWS, markup bool, err error
 		}
 	}
 	for {
-		// A run of plain characters.
+		// A run of plain characters. Nothing here reads input, so b stays
+		// valid.
+		b := d.buf[d.pos:d.end]
 		i, partial := 0, false
-		for d.pos+i < d.end {
-			c := d.buf[d.pos+i]
-			if c == '<' || c == '&' || c == '\r' {
+		for ; i+8 <= len(b); i += 8 { // eight ASCII bytes at a time
+			x := binary.LittleEndian.Uint64(b[i:])
+			if (hasZeroByte(x^(lsb*'<'))|hasZeroByte(x^(lsb*'&'))|(x-lsb*0x20)|x)&msb != 0 {
 				break
 			}
-			if c >= 0x20 && c < utf8.RuneSelf {
-				if c != ' ' {
-					nonWS = true
-				}
+		}
+		for i < len(b) {
+			c := b[i]
+			if c >= 0x20 && c < utf8.RuneSelf && c != '<' && c != '&' {
 				i++
 				continue
 			}
-			if c >= utf8.RuneSelf && !utf8.FullRune(d.buf[d.pos+i:d.end]) && !d.eof && d.rerr == nil {
+			if c == '<' || c == '&' || c == '\r' {
+				break
+			}
+			if c >= utf8.RuneSelf && !utf8.FullRune(b[i:]) && !d.eof && d.rerr == nil {
 				partial = true // read the rest below, after spilling: char would read here
 				break
 			}
@@ -923,10 +937,15 @@ func (d *xmlDecoder) text(keep bool) (text []byte, nonWS, markup bool, err error
 			if err != nil {
 				return nil, false, false, err
 			}
-			if c >= utf8.RuneSelf {
-				nonWS = true
-			}
 			i += n
+		}
+		if !keep && !nonWS {
+			for _, c := range b[:i] {
+				if c != ' ' && c != '\t' && c != '\n' {
+					nonWS = true
+					break
+				}
+			}
 		}
 		if keep && !direct {
 			out = append(out, d.buf[d.pos:d.pos+i]...)
@@ -1151,10 +1170,15 @@ func (d *xmlDecoder) cdata(out []byte, keep bool) (_ []byte, ws bool, err error)
 func (d *xmlDecoder) name(i int) (end, colon int, err error) {
 	start := i
 	for {
-		for d.pos+i < d.end {
-			c := d.buf[d.pos+i]
+		b := d.buf[d.pos:d.end]
+		for i < len(b) {
+			c := b[i]
+			if (c|0x20)-'a' < 26 { // an ASCII letter
+				i++
+				continue
+			}
 			switch {
-			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_':
+			case c == '_':
 			case '0' <= c && c <= '9' || c == '-' || c == '.':
 				if i == start || i == colon+1 && colon > 0 {
 					return 0, 0, d.fail(i, "invalid name")
