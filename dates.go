@@ -89,15 +89,17 @@ func parseISODate(b []byte, zc *zoneCache) (time.Time, error) {
 	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, errDateSyntax
 	}
-	year, ok1 := digits(b[0:4])
-	month, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hour, ok4 := digits(b[11:13])
-	minute, ok5 := digits(b[14:16])
-	sec, ok6 := digits(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+	century, ok0 := two(b, 0)
+	year, ok1 := two(b, 2)
+	month, ok2 := two(b, 5)
+	day, ok3 := two(b, 8)
+	hour, ok4 := two(b, 11)
+	minute, ok5 := two(b, 14)
+	sec, ok6 := two(b, 17)
+	if !(ok0 && ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 		return time.Time{}, errDateSyntax
 	}
+	year += century * 100
 	i, nsec := 19, 0
 	if i < len(b) && b[i] == '.' {
 		i++
@@ -119,8 +121,8 @@ func parseISODate(b []byte, zc *zoneCache) (time.Time, error) {
 	case i == len(b):
 	case b[i] == 'Z' && i+1 == len(b):
 	case (b[i] == '+' || b[i] == '-') && len(b)-i == 6 && b[i+3] == ':':
-		hh, ok1 := digits(b[i+1 : i+3])
-		mm, ok2 := digits(b[i+4 : i+6])
+		hh, ok1 := two(b, i+1)
+		mm, ok2 := two(b, i+4)
 		if !ok1 || !ok2 {
 			return time.Time{}, errDateSyntax
 		}
@@ -220,6 +222,12 @@ func combineXMLDate(dateTime []byte, offsetMinutes int64, hasOffset bool, zc *zo
 		return time.Time{}, errDateRange
 	}
 	return t.In(zc.location(int(offsetMinutes) * 60)), nil
+}
+
+// two parses the two decimal digits at b[i:i+2].
+func two(b []byte, i int) (int, bool) {
+	hi, lo := b[i]-'0', b[i+1]-'0' // a non-digit wraps to more than 9
+	return int(hi)*10 + int(lo), hi <= 9 && lo <= 9
 }
 
 // digits parses b as an unsigned decimal of at most 18 digits.
