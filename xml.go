@@ -26,7 +26,9 @@ const maxXMLDepth = 64
 // expanded or fetched; only the five predefined entities and character
 // references are decoded; CDATA, comments and processing instructions are
 // handled; end tags must match; invalid UTF-8, characters XML forbids and
-// nesting deeper than maxXMLDepth are errors. Elements are matched by local
+// nesting deeper than maxXMLDepth are errors. (One leniency: a character
+// reference to a control character other than NUL, or to U+FFFE/U+FFFF,
+// is accepted, because .NET writes such characters in a string that way.) Elements are matched by local
 // name and namespace URI, never by prefix; i:nil="true" gives a zero value;
 // members may come in any order and unknown elements are skipped. An empty
 // body, an empty root or a root with i:nil="true" gives no items. An
