@@ -127,6 +127,14 @@ type logRecord struct {
 	Attrs map[string]slog.Value
 }
 
+// wait returns the record's "wait" attribute, or -1 if it has none.
+func (r logRecord) wait() time.Duration {
+	if v, ok := r.Attrs["wait"]; ok && v.Kind() == slog.KindDuration {
+		return v.Duration()
+	}
+	return -1
+}
+
 // logRecorder is a slog.Handler that keeps every record, safe for
 // concurrent use. onRecord, when set, sees each record as it is logged.
 type logRecorder struct {
@@ -180,7 +188,7 @@ func (h *logRecorder) all() []logRecord {
 func (h *logRecorder) waits() []time.Duration {
 	var out []time.Duration
 	for _, r := range h.byLevel(slog.LevelDebug) {
-		out = append(out, r.Attrs["wait"].Duration())
+		out = append(out, r.wait())
 	}
 	return out
 }
@@ -447,7 +455,7 @@ func TestContextCancelsWaitAtOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(deadline)
 	defer cancel()
 	rec := &logRecorder{onRecord: func(r logRecord) {
-		if r.Level == slog.LevelDebug && r.Attrs["wait"].Duration() == 20*time.Second {
+		if r.wait() == 20*time.Second {
 			cancel()
 		}
 	}}
@@ -1310,7 +1318,7 @@ func TestEveryErrorIsPrefixed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rec := &logRecorder{onRecord: func(r logRecord) {
-		if r.Attrs["wait"].Duration() == 20*time.Second {
+		if r.wait() == 20*time.Second {
 			cancel()
 		}
 	}}
@@ -1325,5 +1333,103 @@ func TestEveryErrorIsPrefixed(t *testing.T) {
 	c2 := relClient(t, srv.baseURL(), which50.WithHTTPClient(hc))
 	if _, err := c2.Contacts.Communications(context.Background(), "moved"); err == nil || !strings.HasPrefix(err.Error(), "which50: ") {
 		t.Errorf("refused redirect: err = %v, want a which50: error", err)
+	}
+}
+
+// bodyTracker is a RoundTripper that counts the response bodies it hands
+// out and those closed since.
+type bodyTracker struct {
+	base           http.RoundTripper
+	opened, closed atomic.Int64
+}
+
+func (t *bodyTracker) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err == nil {
+		t.opened.Add(1)
+		resp.Body = &trackedBody{ReadCloser: resp.Body, t: t}
+	}
+	return resp, err
+}
+
+type trackedBody struct {
+	io.ReadCloser
+	t    *bodyTracker
+	once sync.Once
+}
+
+func (b *trackedBody) Close() error {
+	b.once.Do(func() { b.t.closed.Add(1) })
+	return b.ReadCloser.Close()
+}
+
+// TestEveryResponseBodyClosed checks, for every kind of outcome, that each
+// response body the transport produced is closed when the call returns.
+func TestEveryResponseBodyClosed(t *testing.T) {
+	t.Parallel()
+	body := relJSON(t, relItems(30))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(body)
+	zw.Close()
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/contacts/"), "/communications")
+		switch id {
+		case "ok":
+			writeBody(w, http.StatusOK, jsonCT, body)
+		case "gzip":
+			w.Header().Set("Content-Encoding", "gzip")
+			writeBody(w, http.StatusOK, jsonCT, gz.Bytes())
+		case "missing":
+			writeHTTPError(w, http.StatusNotFound, "not found")
+		case "down":
+			writeHTTPError(w, http.StatusServiceUnavailable, "down")
+		case "limited":
+			w.Header().Set("Retry-After", "3600")
+			writeHTTPError(w, http.StatusTooManyRequests, "quota")
+		case "bad":
+			writeBody(w, http.StatusOK, jsonCT, append([]byte(`[{"Id":"x"}`), body...))
+		case "html":
+			writeBody(w, http.StatusOK, "text/html", []byte("<html>maintenance</html>"))
+		case "large":
+			writeBody(w, http.StatusOK, jsonCT, bytes.Repeat(body, 10))
+		case "moved":
+			http.Redirect(w, r, "/api/contacts/ok/communications", http.StatusFound)
+		case "slow":
+			w.Header().Set("Retry-After", "20")
+			writeHTTPError(w, http.StatusTooManyRequests, "later")
+		}
+	})
+	tracker := &bodyTracker{base: &http.Transport{}}
+	t.Cleanup(tracker.base.(*http.Transport).CloseIdleConnections)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	slowCtx, cancelSlow := context.WithCancel(ctx)
+	defer cancelSlow()
+	rec := &logRecorder{onRecord: func(r logRecord) {
+		if r.wait() == 20*time.Second {
+			cancelSlow()
+		}
+	}}
+	c := relClient(t, srv.baseURL(), which50.WithHTTPClient(&http.Client{Transport: tracker}),
+		which50.WithMaxRetries(2), which50.WithMaxResponseBytes(int64(len(body)*2)),
+		which50.WithRetryWait(time.Millisecond, 30*time.Second), which50.WithLogger(slog.New(rec)))
+	for _, id := range []string{"ok", "gzip", "missing", "down", "limited", "bad", "html", "large", "moved", "slow"} {
+		callCtx := ctx
+		if id == "slow" {
+			callCtx = slowCtx
+		}
+		c.Contacts.Communications(callCtx, id)
+		if opened, closed := tracker.opened.Load(), tracker.closed.Load(); opened != closed {
+			t.Errorf("after %q: %d bodies opened, %d closed", id, opened, closed)
+		}
+	}
+	for id, want := range map[string]int{"ok": 1, "gzip": 1, "missing": 1, "down": 3, "limited": 1, "bad": 1, "html": 1, "large": 1} {
+		for range c.Contacts.CommunicationsSeq(ctx, id) {
+			break // stop at the first item or error
+		}
+		if opened, closed := tracker.opened.Load(), tracker.closed.Load(); opened != closed {
+			t.Errorf("after streaming %q (%d requests): %d bodies opened, %d closed", id, want, opened, closed)
+		}
 	}
 }
