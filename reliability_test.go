@@ -1433,3 +1433,35 @@ func TestEveryResponseBodyClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestCorruptGzipIsInvalidResponse sends gzip bodies that the transport
+// cannot decode: the caller must see an invalid response, as for any other
+// body it cannot read, not an unclassified error.
+func TestCorruptGzipIsInvalidResponse(t *testing.T) {
+	t.Skip("waiting on fix: F5 in /work/notes/C-findings.md (gzip header/checksum errors are not ErrInvalidResponse)")
+	t.Parallel()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(relJSON(t, relItems(30)))
+	zw.Close()
+	good := gz.Bytes()
+	badChecksum := append(append([]byte(nil), good[:len(good)-8]...), 1, 2, 3, 4, 5, 6, 7, 8)
+	for name, payload := range map[string][]byte{
+		"not gzip":     []byte("this is not gzip at all, whatever the header says"),
+		"bad checksum": badChecksum,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				w.Header().Set("Content-Encoding", "gzip")
+				writeBody(w, http.StatusOK, jsonCT, payload)
+			})
+			c := relClient(t, srv.baseURL())
+			_, err := c.Contacts.Communications(context.Background(), "c1")
+			var decErr *which50.DecodeError
+			if !errors.As(err, &decErr) || !errors.Is(err, which50.ErrInvalidResponse) {
+				t.Errorf("err = %v, want a *DecodeError matching ErrInvalidResponse", err)
+			}
+		})
+	}
+}
