@@ -1465,3 +1465,31 @@ func TestCorruptGzipIsInvalidResponse(t *testing.T) {
 		})
 	}
 }
+
+// TestRetryAfterBeyondCapAfterRetries checks a long Retry-After that comes
+// after an ordinary retry: the call stops there, reporting both attempts.
+func TestRetryAfterBeyondCapAfterRetries(t *testing.T) {
+	t.Parallel()
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			writeHTTPError(w, http.StatusBadGateway, "bad gateway")
+			return
+		}
+		w.Header().Set("Retry-After", "7200")
+		writeHTTPError(w, http.StatusTooManyRequests, "quota exhausted")
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := relClient(t, srv.baseURL(), which50.WithRetryWait(time.Millisecond, time.Minute), which50.WithMaxRetries(5))
+	_, err := c.Contacts.Communications(ctx, "c1")
+	apiErr := asAPIError(t, err)
+	if !errors.Is(err, which50.ErrRateLimited) || apiErr.RetryAfter != 2*time.Hour || apiErr.Attempts != 2 {
+		t.Errorf("err = %v (RetryAfter %v, Attempts %d), want ErrRateLimited, 2h, 2", err, apiErr.RetryAfter, apiErr.Attempts)
+	}
+	if apiErr.Message != "quota exhausted" {
+		t.Errorf("Message = %q, want the last response's", apiErr.Message)
+	}
+	if n := srv.reqs.Load(); n != 2 {
+		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
