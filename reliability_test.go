@@ -627,8 +627,20 @@ func TestRefusedConnectionIsRetriedThenNetError(t *testing.T) {
 	if !strings.HasPrefix(err.Error(), "which50: ") {
 		t.Errorf("err.Error() = %q, want the which50: prefix", err.Error())
 	}
-	if n := len(rec.byLevel(slog.LevelDebug)); n != 3 {
-		t.Errorf("%d attempts logged, want 3", n)
+	debug := rec.byLevel(slog.LevelDebug)
+	if len(debug) != 3 {
+		t.Errorf("%d attempts logged, want 3", len(debug))
+	}
+	for i, r := range debug {
+		if _, ok := r.Attrs["status"]; ok {
+			t.Errorf("attempt %d logged a status without a response", i+1)
+		}
+		if e := r.Attrs["error"].String(); !strings.Contains(e, "refused") {
+			t.Errorf("attempt %d logged error %q, want the connection failure", i+1, e)
+		}
+	}
+	if warn := rec.byLevel(slog.LevelWarn); len(warn) != 1 {
+		t.Errorf("%d warn records, want 1 give-up", len(warn))
 	}
 }
 
