@@ -2,6 +2,8 @@ package which50
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -544,6 +546,7 @@ func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Resp
 	}
 	var apiErr *APIError
 	var te *transientError
+	var de *DecodeError
 	switch {
 	case err == nil && resp != nil:
 		// Not expected (the handler reports final statuses), but keep
@@ -551,6 +554,8 @@ func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Resp
 		err = cl.apiError(resp)
 	case errors.As(err, &apiErr):
 		apiErr.Attempts = attempts
+	case errors.As(err, &de), errors.Is(err, ErrResponseTooLarge):
+		// Final on the first attempt, and already says what went wrong.
 	case errors.As(err, &te):
 		err = fmt.Errorf("which50: %s %s: reading response failed after %d attempt(s): %w", cl.method, cl.path, attempts, te.err)
 	case isContextError(err):
@@ -640,8 +645,15 @@ func (cl *call) decodeFailure(resp *http.Response, err error) error {
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF) || isNetError(err):
 		return &transientError{err: err}
+	case errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, new(flate.CorruptInputError)):
+		// The transport's transparent gzip decoding failed: the body
+		// arrived whole but cannot be read.
+		return &DecodeError{
+			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Offset: -1, Err: fmt.Errorf("which50: undecodable gzip body: %w", err),
+		}
 	}
-	return fmt.Errorf("which50: %s %s: read response: %w", cl.method, cl.path, err)
+	return fmt.Errorf("which50: read response: %w", err)
 }
 
 // apiError turns a non-2xx response into an *APIError, reading a bounded
