@@ -389,6 +389,7 @@ type call struct {
 	// Set by the service method.
 	emit    func(ContactInteraction) bool // receives each decoded item; false stops
 	reset   func()                        // called before each decoding attempt
+	grow    func(n int)                   // room for about n items is worth making
 	stream  bool                          // items reach the caller as decoded
 	maxBody int64                         // 0: no cap
 
@@ -609,6 +610,9 @@ func (cl *call) handle(resp *http.Response) (err error) {
 		format = sniff(head)
 		body = io.MultiReader(bytes.NewReader(head), body)
 	}
+	if cl.grow != nil && resp.ContentLength > 0 {
+		cl.grow(expectedItems(format, resp.ContentLength))
+	}
 	emit := func(it ContactInteraction) bool {
 		if !cl.emit(it) {
 			cl.stopped = true
@@ -628,6 +632,19 @@ func (cl *call) handle(resp *http.Response) (err error) {
 		return cl.decodeFailure(resp, err)
 	}
 	return nil
+}
+
+// expectedItems estimates how many interactions a body of the given length
+// holds, from the smallest size an item takes on the wire, so that the result
+// slice grows once instead of by repeated appends. The estimate is capped: a
+// declared length is only a claim, and append still handles the rest.
+func expectedItems(f Format, contentLength int64) int {
+	const maxPresized = 16 << 10 // 1.6 MiB of ContactInteraction
+	minItem := int64(130)        // {"Id":1,"Interaction":"","Name":"",... with a date
+	if f == FormatXML {
+		minItem = 330 // members in tags, and Occurred's namespace declaration
+	}
+	return int(min(contentLength/minItem, maxPresized))
 }
 
 // decodeFailure classifies an error from a decoder.

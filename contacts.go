@@ -39,6 +39,11 @@ func (s *ContactsService) Communications(ctx context.Context, contactID string) 
 	items := []ContactInteraction{}
 	cl := &call{
 		reset: func() { items = items[:0] },
+		grow: func(n int) {
+			if n > cap(items) {
+				items = make([]ContactInteraction, 0, n)
+			}
+		},
 		emit: func(it ContactInteraction) bool {
 			items = append(items, it)
 			return true
