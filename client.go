@@ -526,12 +526,15 @@ func (cl *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Durati
 // the minimum, capped at the maximum, with jitter over its upper half so that
 // clients that failed together do not retry together.
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.waitMax
-	if attempt < 32 {
-		if e := c.waitMin << (attempt - 1); e > 0 && e < d {
-			d = e
+	d := c.waitMin
+	for i := 1; i < attempt && d < c.waitMax; i++ {
+		if d > c.waitMax/2 {
+			d = c.waitMax
+			break
 		}
+		d *= 2
 	}
+	d = min(d, c.waitMax)
 	if d <= 1 {
 		return d
 	}

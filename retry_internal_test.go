@@ -91,6 +91,17 @@ func TestBackoffJitterBounds(t *testing.T) {
 	}
 }
 
+func TestBackoffFromZeroMinimumStaysZero(t *testing.T) {
+	// WithRetryWait(0, max) asks for immediate retries: doubling zero is zero,
+	// not the maximum.
+	c := &Client{waitMin: 0, waitMax: 30 * time.Second}
+	for attempt := 1; attempt <= 40; attempt++ {
+		if d := c.backoff(attempt); d != 0 {
+			t.Fatalf("attempt %d: wait %v, want 0", attempt, d)
+		}
+	}
+}
+
 func TestLimitedReader(t *testing.T) {
 	body := []byte("0123456789")
 	tests := []struct {
