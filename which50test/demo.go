@@ -28,7 +28,16 @@ func DemoCommunications(contactID string, n int, seed int64) []which50.ContactIn
 	items := make([]which50.ContactInteraction, n)
 	// Newest first, from a fixed "now" so that output never depends on the clock.
 	at := demoEpoch.Add(-time.Duration(rng.Int64N(int64(72 * time.Hour))))
+	// Ids count down and times walk back; both steps shrink for long
+	// histories, so that any n stays within ten years and positive ids.
 	id := 900000 + rng.Int64N(100000)
+	if lowest := id - 40*int64(n); lowest < 1 {
+		id += 1 - lowest
+	}
+	maxGap := int64(9 * 24 * time.Hour / time.Second)
+	if spread := 2 * int64(10*365*24*time.Hour/time.Second) / int64(n); spread < maxGap {
+		maxGap = max(spread, 1)
+	}
 	for i := range items {
 		msg := demoMessages[rng.IntN(len(demoMessages))]
 		st := demoStatuses[msg.kind]
@@ -47,7 +56,7 @@ func DemoCommunications(contactID string, n int, seed int64) []which50.ContactIn
 			CampaignName: msg.campaignName,
 		}
 		id -= 1 + rng.Int64N(40)
-		at = at.Add(-time.Duration(1+rng.Int64N(int64(9*24*time.Hour/time.Second))) * time.Second)
+		at = at.Add(-time.Duration(1+rng.Int64N(maxGap)) * time.Second)
 	}
 	return items
 }

@@ -143,3 +143,19 @@ func BenchmarkEncode(b *testing.B) {
 		})
 	}
 }
+
+func TestDemoCommunicationsLongHistoryStaysPlausible(t *testing.T) {
+	// A long history must still be a valid one: positive ids counting down,
+	// times within the last ten years that the SDK's decoders accept.
+	const n = 200_000
+	items := DemoCommunications("long", n, 1)
+	oldest := demoEpoch.AddDate(-10, 0, -1)
+	for i, it := range items {
+		if it.ID < 1 || i > 0 && it.ID >= items[i-1].ID {
+			t.Fatalf("item %d: id %d after %d", i, it.ID, items[max(i-1, 0)].ID)
+		}
+		if it.Occurred.Before(oldest) || i > 0 && it.Occurred.After(items[i-1].Occurred) {
+			t.Fatalf("item %d: occurred %v, oldest allowed %v", i, it.Occurred, oldest)
+		}
+	}
+}
