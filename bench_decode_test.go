@@ -220,3 +220,28 @@ func BenchmarkParseJSONDate(b *testing.B) {
 		}
 	}
 }
+
+// uniqueStrings makes every Name and CampaignName distinct, as in a history
+// of numbered newsletters across many campaigns: the worst case for
+// allocations, where nothing can be shared.
+func uniqueStrings(items []ContactInteraction) []ContactInteraction {
+	for i := range items {
+		items[i].Name += " #" + itoa(int64(i))
+		items[i].CampaignName += " " + itoa(int64(i))
+	}
+	return items
+}
+
+// BenchmarkDecodeJSONUniqueStrings is BenchmarkDecodeJSON with no string
+// repeated across items.
+func BenchmarkDecodeJSONUniqueStrings(b *testing.B) {
+	items := uniqueStrings(benchItems(2000))
+	benchmarkDecode(b, benchJSON(items), len(items), decodeJSON, refDecodeJSON, baselineJSON)
+}
+
+// BenchmarkDecodeXMLUniqueStrings is BenchmarkDecodeXML with no string
+// repeated across items.
+func BenchmarkDecodeXMLUniqueStrings(b *testing.B) {
+	items := uniqueStrings(benchItems(2000))
+	benchmarkDecode(b, benchXML(items), len(items), decodeXML, refDecodeXML, baselineXML)
+}

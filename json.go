@@ -185,6 +185,7 @@ func field(name []byte) int {
 // item decodes one object; pos is at '{'.
 func (d *jsonDecoder) item() (ContactInteraction, error) {
 	var it ContactInteraction
+	d.beginItem()
 	d.pos++
 	c, ok := d.peek()
 	if !ok {
@@ -236,15 +237,13 @@ func (d *jsonDecoder) item() (ContactInteraction, error) {
 			case fieldCampaignID:
 				it.CampaignID, err = d.int64()
 			case fieldInteraction:
-				var s string
-				s, err = d.stringValue()
-				it.Interaction = InteractionType(s)
+				err = d.stringValue(&it, strInteraction)
 			case fieldName:
-				it.Name, err = d.stringValue()
+				err = d.stringValue(&it, strName)
 			case fieldStatus:
-				it.Status, err = d.stringValue()
+				err = d.stringValue(&it, strStatus)
 			case fieldCampaignName:
-				it.CampaignName, err = d.stringValue()
+				err = d.stringValue(&it, strCampaignName)
 			case fieldOccurred:
 				err = d.date(&it)
 			default:
@@ -265,6 +264,7 @@ func (d *jsonDecoder) item() (ContactInteraction, error) {
 			}
 		case '}':
 			d.pos++
+			d.endItem(&it)
 			return it, nil
 		default:
 			return it, d.fail(0, "expected , or } after an object member")
@@ -272,16 +272,17 @@ func (d *jsonDecoder) item() (ContactInteraction, error) {
 	}
 }
 
-// stringValue reads a string member value, interned.
-func (d *jsonDecoder) stringValue() (string, error) {
+// stringValue reads a string member value into field f of it.
+func (d *jsonDecoder) stringValue(it *ContactInteraction, f strField) error {
 	if d.buf[d.pos] != '"' {
-		return "", d.fail(0, "expected a string")
+		return d.fail(0, "expected a string")
 	}
 	b, err := d.str()
 	if err != nil {
-		return "", err
+		return err
 	}
-	return d.intern(b), nil
+	d.setString(it, f, b)
+	return nil
 }
 
 // date reads the Occurred member.

@@ -94,6 +94,26 @@ type reader struct {
 	rerr   error   // r returned another error
 	strs   map[string]string
 	zones  zoneCache
+	// The item being decoded: its strings not yet in strs, gathered to
+	// become one allocation when the item is complete.
+	arena []byte
+	pend  []pendingString
+}
+
+// strField names a string member of ContactInteraction.
+type strField uint8
+
+const (
+	strInteraction strField = iota
+	strName
+	strStatus
+	strCampaignName
+)
+
+// pendingString is a string member whose bytes wait in reader.arena.
+type pendingString struct {
+	field  strField
+	off, n int
 }
 
 func (d *reader) init(r io.Reader, format string) {
@@ -193,6 +213,77 @@ func (d *reader) intern(b []byte) string {
 		d.strs[s] = s
 	}
 	return s
+}
+
+// beginItem starts collecting the strings of a new item.
+func (d *reader) beginItem() {
+	d.arena, d.pend = d.arena[:0], d.pend[:0]
+}
+
+// setString sets a string member of it to b: at once when b is empty or
+// already interned, else when the item ends (endItem), so that all of an
+// item's new strings cost one allocation, however many are unique.
+func (d *reader) setString(it *ContactInteraction, f strField, b []byte) {
+	d.dropPending(f) // a later value of the same member wins
+	if len(b) == 0 {
+		setField(it, f, "")
+		return
+	}
+	if s, ok := d.strs[string(b)]; ok {
+		setField(it, f, s)
+		return
+	}
+	d.pend = append(d.pend, pendingString{field: f, off: len(d.arena), n: len(b)})
+	d.arena = append(d.arena, b...)
+}
+
+// clearString sets a string member to "" (a null), dropping any value that
+// waits for endItem.
+func (d *reader) clearString(it *ContactInteraction, f strField) {
+	d.dropPending(f)
+	setField(it, f, "")
+}
+
+func (d *reader) dropPending(f strField) {
+	for i := 0; i < len(d.pend); i++ {
+		if d.pend[i].field == f {
+			d.pend = append(d.pend[:i], d.pend[i+1:]...)
+			i--
+		}
+	}
+}
+
+// endItem gives the item the strings that waited, cut from one string, and
+// interns them for the items that follow.
+func (d *reader) endItem(it *ContactInteraction) {
+	if len(d.pend) == 0 {
+		return
+	}
+	all := string(d.arena)
+	for _, p := range d.pend {
+		s := all[p.off : p.off+p.n]
+		setField(it, p.field, s)
+		if p.n <= maxInternLen && len(d.strs) < maxInterned {
+			if d.strs == nil {
+				d.strs = make(map[string]string, 64)
+			}
+			d.strs[s] = s
+		}
+	}
+	d.beginItem()
+}
+
+func setField(it *ContactInteraction, f strField, s string) {
+	switch f {
+	case strInteraction:
+		it.Interaction = InteractionType(s)
+	case strName:
+		it.Name = s
+	case strStatus:
+		it.Status = s
+	case strCampaignName:
+		it.CampaignName = s
+	}
 }
 
 // skipBOM consumes a UTF-8 byte order mark at the start of the input.

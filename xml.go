@@ -261,12 +261,14 @@ func (d *xmlDecoder) root(yield func(ContactInteraction) bool) (stopped bool, er
 // item decodes one ContactInteraction, whose start tag was read.
 func (d *xmlDecoder) item() (ContactInteraction, error) {
 	var it ContactInteraction
+	d.beginItem()
 	for {
 		kind, err := d.next()
 		if err != nil {
 			return it, err
 		}
 		if kind == tokEnd {
+			d.endItem(&it)
 			return it, nil
 		}
 		el := d.el
@@ -278,17 +280,17 @@ func (d *xmlDecoder) item() (ContactInteraction, error) {
 			case elID:
 				it.ID = 0
 			case elInteraction:
-				it.Interaction = ""
+				d.clearString(&it, strInteraction)
 			case elName:
-				it.Name = ""
+				d.clearString(&it, strName)
 			case elOccurred:
 				it.Occurred = time.Time{}
 			case elStatus:
-				it.Status = ""
+				d.clearString(&it, strStatus)
 			case elCampaignID:
 				it.CampaignID = 0
 			case elCampaignName:
-				it.CampaignName = ""
+				d.clearString(&it, strCampaignName)
 			}
 			continue
 		}
@@ -308,13 +310,13 @@ func (d *xmlDecoder) item() (ContactInteraction, error) {
 		case elCampaignID:
 			it.CampaignID, err = d.int64(text)
 		case elInteraction:
-			it.Interaction = InteractionType(d.intern(text))
+			d.setString(&it, strInteraction, text)
 		case elName:
-			it.Name = d.intern(text)
+			d.setString(&it, strName, text)
 		case elStatus:
-			it.Status = d.intern(text)
+			d.setString(&it, strStatus, text)
 		case elCampaignName:
-			it.CampaignName = d.intern(text)
+			d.setString(&it, strCampaignName, text)
 		}
 		if err != nil {
 			return it, err
