@@ -35,7 +35,7 @@ func helpSampleItem(t *testing.T) which50.ContactInteraction {
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
+	b, err := os.ReadFile("../testdata/" + name) // the module's golden payloads
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestEncodeJSONHelpPageSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The application/csp-report sample is the service's compact output verbatim.
-	if want := readTestdata(t, "helppage_sample_csp.json"); buf.String() != want {
+	if want := readTestdata(t, "help_csp_report.json"); buf.String() != want {
 		t.Errorf("EncodeJSON:\n got %s\nwant %s", buf.String(), want)
 	}
 	// The application/json sample is the same document, re-indented by the help page.
@@ -59,7 +59,7 @@ func TestEncodeJSONHelpPageSample(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(readTestdata(t, "helppage_sample.json")), &want); err != nil {
+	if err := json.Unmarshal([]byte(readTestdata(t, "help_json.json")), &want); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -73,7 +73,7 @@ func TestEncodeXMLHelpPageSample(t *testing.T) {
 	if err := EncodeXML(&buf, []which50.ContactInteraction{item, item}); err != nil {
 		t.Fatal(err)
 	}
-	want := betweenTags.ReplaceAllString(strings.TrimSpace(readTestdata(t, "helppage_sample.xml")), "><")
+	want := betweenTags.ReplaceAllString(strings.TrimSpace(readTestdata(t, "help_xml.xml")), "><")
 	if buf.String() != want {
 		t.Errorf("EncodeXML:\n got %s\nwant %s", buf.String(), want)
 	}
