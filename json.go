@@ -298,7 +298,7 @@ func (d *jsonDecoder) date(it *ContactInteraction) error {
 	t, err := parseDate(b, &d.zones)
 	if err != nil {
 		rel := int(start - d.base - int64(d.pos))
-		return d.fail(rel, "invalid date \""+string(b)+"\": "+err.Error())
+		return d.fail(rel, "invalid date "+quoted(b)+": "+err.Error())
 	}
 	it.Occurred = t
 	return nil
@@ -607,7 +607,7 @@ func (d *jsonDecoder) int64() (int64, error) {
 	}
 	rel := int(start-d.base) - d.pos
 	if !isInt {
-		return 0, d.fail(rel, "number "+string(num)+" is not an integer")
+		return 0, d.fail(rel, "number "+quoted(num)+" is not an integer")
 	}
 	neg := num[0] == '-'
 	if neg {

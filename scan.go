@@ -50,6 +50,17 @@ func excerpt(buf []byte, pos int) string {
 	return near
 }
 
+// quoted returns a value from the body for an error message: quoted,
+// valid UTF-8, and cut to maxNear bytes, so that a hostile value of any
+// length cannot make the error text large.
+func quoted(b []byte) string {
+	cut := ""
+	if len(b) > maxNear {
+		b, cut = b[:maxNear], "…"
+	}
+	return `"` + strings.ToValidUTF8(string(b), "\uFFFD") + cut + `"`
+}
+
 // utf8BOM is the byte order mark some proxies and hand-written .NET code
 // put in front of a UTF-8 body.
 const utf8BOM = "\xEF\xBB\xBF"

@@ -373,7 +373,7 @@ func (d *xmlDecoder) occurred() (t time.Time, err error) {
 	}
 	t, err = combineXMLDate(date, offset, hasOffset, &d.zones)
 	if err != nil {
-		return t, d.fail(0, "invalid date \""+string(date)+"\": "+err.Error())
+		return t, d.fail(0, "invalid date "+quoted(date)+": "+err.Error())
 	}
 	return t, nil
 }
@@ -391,12 +391,12 @@ func (d *xmlDecoder) int64(text []byte) (int64, error) {
 		b = b[1:]
 	}
 	if len(b) == 0 || len(b) > 19 {
-		return 0, d.fail(0, "invalid integer \""+string(text)+"\"")
+		return 0, d.fail(0, "invalid integer "+quoted(text))
 	}
 	var n uint64
 	for _, c := range b {
 		if c < '0' || c > '9' {
-			return 0, d.fail(0, "invalid integer \""+string(text)+"\"")
+			return 0, d.fail(0, "invalid integer "+quoted(text))
 		}
 		n = n*10 + uint64(c-'0')
 	}
@@ -621,7 +621,7 @@ func (d *xmlDecoder) endTag() error {
 		start = d.open[len(d.open)-2].nameEnd
 	}
 	if string(d.buf[d.pos+2:d.pos+i]) != string(d.names[start:top.nameEnd]) {
-		return d.fail(2, "end tag does not match its start tag <"+string(d.names[start:top.nameEnd])+">")
+		return d.fail(2, "end tag does not match its start tag "+quoted(d.names[start:top.nameEnd]))
 	}
 	i = d.spaces(i)
 	c, ok := d.byteAt(i)
