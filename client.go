@@ -605,7 +605,7 @@ func (cl *call) handle(resp *http.Response) (err error) {
 		return &DecodeError{
 			StatusCode: resp.StatusCode, ContentType: ct, Offset: -1,
 			Excerpt: cl.c.redact(bodyExcerpt(readPrefix(body, excerptLimit))),
-			Err:     fmt.Errorf("which50: unexpected response content type %q", ct),
+			Err:     errors.New("which50: unexpected response content type " + quoted([]byte(ct))),
 		}
 	}
 	if format == formatSniff {
