@@ -14,6 +14,9 @@ import (
 //
 //	if errors.Is(err, which50.ErrNotFound) { ... }
 var (
+	// ErrBadRequest matches a 400, such as an unknown report state, and the
+	// 417 Expectation Failed the API uses for invalid parameters.
+	ErrBadRequest = errors.New("which50: bad request")
 	// ErrUnauthorized matches a 401: the request lacks valid credentials.
 	ErrUnauthorized = errors.New("which50: unauthorized")
 	// ErrForbidden matches a 403: the credentials lack the permission.
@@ -90,10 +93,12 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is reports whether the error's status matches target, one of ErrUnauthorized,
+// Is reports whether the error's status matches target, one of ErrBadRequest, ErrUnauthorized,
 // ErrForbidden, ErrNotFound, ErrInternalServerError or ErrRateLimited.
 func (e *APIError) Is(target error) bool {
 	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusExpectationFailed
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrForbidden:
