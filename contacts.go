@@ -3,57 +3,46 @@ package which50
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"iter"
-	"net/url"
-	"strings"
+	"net/http"
 )
 
-// ContactsService reads contacts' data. Reach it through Client.Contacts.
+// ContactsService reads contacts and what they received and did: their
+// communications, emails, text messages, landing pages, web forms and
+// journey activities. Reach it through Client.Contacts.
+//
+// Every method takes the API's encrypted contact id (Contact.EncContactID),
+// sent as one escaped path segment whatever it holds; an empty id is an
+// error, and no request is made. Transient failures are retried (see
+// WithMaxRetries). Other failures are an *APIError matching ErrNotFound (an
+// unknown contact), ErrUnauthorized, ErrForbidden, ErrInternalServerError or
+// ErrRateLimited; a *DecodeError matching ErrInvalidResponse;
+// ErrResponseTooLarge; or a network error. A list with no items is an
+// empty, non-nil slice.
 type ContactsService service
-
-// Format prints the service's name only, so that formatting it never
-// expands the client and its credentials.
-func (s ContactsService) Format(f fmt.State, _ rune) { io.WriteString(f, "which50.ContactsService") }
 
 // errEmptyContactID is returned, without any request, for an empty id.
 var errEmptyContactID = errors.New("which50: contact id is empty")
 
+// Get returns the contact with its field values.
+//
+// API: GET contacts/{contactId}
+func (s *ContactsService) Get(ctx context.Context, contactID string) (*Contact, error) {
+	if contactID == "" {
+		return nil, errEmptyContactID
+	}
+	return oneOf[Contact](ctx, s.client, contactModel, get(path("contacts", contactID)), false)
+}
+
 // Communications returns every communication the contact has had with the
 // platform: emails, SMS, landing pages, events, web forms, competitions.
-// contactID is the API's encrypted contact id, sent as one escaped path
-// segment whatever it holds.
-//
-// Transient failures are retried (see WithMaxRetries). Other failures are an
-// *APIError matching ErrUnauthorized, ErrForbidden, ErrNotFound,
-// ErrInternalServerError or ErrRateLimited; a *DecodeError matching
-// ErrInvalidResponse; ErrResponseTooLarge; or a network error. A contact with
-// no communications gives an empty, non-nil slice.
 //
 // API: GET contacts/{contactId}/communications
 func (s *ContactsService) Communications(ctx context.Context, contactID string) ([]ContactInteraction, error) {
 	if contactID == "" {
 		return nil, errEmptyContactID
 	}
-	items := []ContactInteraction{}
-	cl := &call{
-		reset: func() { items = items[:0] },
-		grow: func(n int) {
-			if n > cap(items) {
-				items = make([]ContactInteraction, 0, n)
-			}
-		},
-		emit: func(it ContactInteraction) bool {
-			items = append(items, it)
-			return true
-		},
-		maxBody: s.client.maxBody,
-	}
-	if err := s.client.get(ctx, communicationsPath(contactID), cl); err != nil {
-		return nil, err
-	}
-	return items, nil
+	return listOf[ContactInteraction](ctx, s.client, interactionModel, get(path("contacts", contactID, "communications")))
 }
 
 // CommunicationsSeq is the streaming twin of Communications: it yields each
@@ -73,36 +62,83 @@ func (s *ContactsService) Communications(ctx context.Context, contactID string) 
 //		fmt.Println(it.Occurred, it.Name)
 //	}
 func (s *ContactsService) CommunicationsSeq(ctx context.Context, contactID string) iter.Seq2[ContactInteraction, error] {
-	return func(yield func(ContactInteraction, error) bool) {
+	return seqOf[ContactInteraction](ctx, s.client, interactionModel, func() (*request, error) {
 		if contactID == "" {
-			yield(ContactInteraction{}, errEmptyContactID)
-			return
+			return nil, errEmptyContactID
 		}
-		stopped := false
-		cl := &call{stream: true}
-		if s.client.maxBodySet {
-			cl.maxBody = s.client.maxBody
-		}
-		cl.emit = func(it ContactInteraction) bool {
-			if !yield(it, nil) {
-				stopped = true
-				return false
-			}
-			return true
-		}
-		if err := s.client.get(ctx, communicationsPath(contactID), cl); err != nil && !stopped {
-			yield(ContactInteraction{}, err)
-		}
-	}
+		return get(path("contacts", contactID, "communications")), nil
+	})
 }
 
-// communicationsPath returns the endpoint's path below the base URL, raw and
-// escaped. The id is escaped as one path segment; "+" is escaped too, as
-// some ASP.NET hosts read a literal "+" in a path as a space.
-func communicationsPath(contactID string) endpoint {
-	esc := strings.ReplaceAll(url.PathEscape(contactID), "+", "%2B")
-	return endpoint{
-		raw:     "contacts/" + contactID + "/communications",
-		escaped: "contacts/" + esc + "/communications",
+// JourneyActivities returns the contact's interactions within one journey.
+//
+// API: GET contacts/{contactId}/journeyactivities/{journeyId}
+func (s *ContactsService) JourneyActivities(ctx context.Context, contactID string, journeyID int64) ([]ContactInteraction, error) {
+	req, err := journeyActivitiesRequest(contactID, journeyID)
+	if err != nil {
+		return nil, err
 	}
+	return listOf[ContactInteraction](ctx, s.client, interactionModel, req)
 }
+
+// JourneyActivitiesSeq is the streaming twin of JourneyActivities, with the
+// semantics of CommunicationsSeq.
+func (s *ContactsService) JourneyActivitiesSeq(ctx context.Context, contactID string, journeyID int64) iter.Seq2[ContactInteraction, error] {
+	return seqOf[ContactInteraction](ctx, s.client, interactionModel, func() (*request, error) {
+		return journeyActivitiesRequest(contactID, journeyID)
+	})
+}
+
+func journeyActivitiesRequest(contactID string, journeyID int64) (*request, error) {
+	if contactID == "" {
+		return nil, errEmptyContactID
+	}
+	if err := checkID("journey", journeyID); err != nil {
+		return nil, err
+	}
+	return get(path("contacts", contactID, "journeyactivities", journeyID)), nil
+}
+
+// Emails returns the emails the contact was sent, with what the contact did
+// with each.
+//
+// API: GET contacts/{contactId}/emails
+func (s *ContactsService) Emails(ctx context.Context, contactID string) ([]ContactEmail, error) {
+	if contactID == "" {
+		return nil, errEmptyContactID
+	}
+	return listOf[ContactEmail](ctx, s.client, emailModel, get(path("contacts", contactID, "emails")))
+}
+
+// TextMessages returns the text messages (SMS) the contact was sent.
+//
+// API: GET contacts/{contactId}/textmessages
+func (s *ContactsService) TextMessages(ctx context.Context, contactID string) ([]ContactTextMessage, error) {
+	if contactID == "" {
+		return nil, errEmptyContactID
+	}
+	return listOf[ContactTextMessage](ctx, s.client, textMessageModel, get(path("contacts", contactID, "textmessages")))
+}
+
+// LandingPages returns the landing pages the contact visited.
+//
+// API: GET contacts/{contactId}/landingpages
+func (s *ContactsService) LandingPages(ctx context.Context, contactID string) ([]ContactLandingPage, error) {
+	if contactID == "" {
+		return nil, errEmptyContactID
+	}
+	return listOf[ContactLandingPage](ctx, s.client, landingPageModel, get(path("contacts", contactID, "landingpages")))
+}
+
+// WebForms returns the web forms the contact used.
+//
+// API: GET contacts/{contactId}/webforms
+func (s *ContactsService) WebForms(ctx context.Context, contactID string) ([]ContactWebForm, error) {
+	if contactID == "" {
+		return nil, errEmptyContactID
+	}
+	return listOf[ContactWebForm](ctx, s.client, webFormModel, get(path("contacts", contactID, "webforms")))
+}
+
+// get is a GET request of ep.
+func get(ep endpoint) *request { return &request{method: http.MethodGet, ep: ep} }

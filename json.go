@@ -1,41 +1,37 @@
 package which50
 
 import (
-	"bytes"
 	"encoding/binary"
-	"io"
+	"errors"
+	"strconv"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxJSONDepth bounds the nesting of unknown member values the decoder
 // skips, so hostile input (an array nested 200,000 deep) fails at once.
 const maxJSONDepth = 64
 
-// decodeJSON decodes a JSON array of ContactInteraction read from r, calling
-// yield for each item in order; it returns nil early if yield returns false.
+// jsonDecoder reads Json.NET's JSON for any described model (codec.go).
 //
-// It follows Json.NET's output (spec/WIRE.md): member names matched exactly
-// or, like encoding/json, case-insensitively; null or missing members give
-// zero values; unknown members are skipped; Id and CampaignId must be
-// integers that fit in int64; Occurred takes every date form parseJSONDate
-// reads. A top-level null, [], or an empty body (only whitespace or a BOM)
-// gives no items. Invalid UTF-8 in a string is an error. It streams: memory
-// stays constant whatever the number of items.
-func decodeJSON(r io.Reader, yield func(ContactInteraction) bool) error {
-	d := &jsonDecoder{}
-	d.init(r, "JSON")
-	defer d.release()
-	return d.document(yield)
-}
-
-// jsonDecoder is a byte scanner for this one schema.
+// It follows Json.NET's output (docs/wire-format.md): member names matched
+// exactly or, like encoding/json, case-insensitively; null or missing
+// members give zero values; unknown members are skipped; integers must fit
+// in int64; dates take every form parseDate reads. A top-level null, or an
+// empty body (only whitespace or a BOM), holds no item. Invalid UTF-8 in a
+// string is an error. It streams: memory stays constant whatever the number
+// of items.
 type jsonDecoder struct {
 	reader
 	scratch []byte // unescaped strings
 }
 
-func (d *jsonDecoder) document(yield func(ContactInteraction) bool) error {
+// document decodes a whole body: a list of m's items when list is set
+// (yield is called after each item is decoded into item), else one item
+// decoded into item (yield is called once it is complete).
+func (d *jsonDecoder) document(m *model, list bool, item unsafe.Pointer, yield func() bool) error {
 	d.skipBOM()
 	c, ok := d.peek()
 	if !ok {
@@ -44,19 +40,31 @@ func (d *jsonDecoder) document(yield func(ContactInteraction) bool) error {
 		}
 		return nil // empty body
 	}
-	switch c {
-	case 'n':
+	switch {
+	case c == 'n':
 		if err := d.literal("null"); err != nil {
 			return err
 		}
-	case '[':
-		stopped, err := d.array(yield)
+	case list && c == '[':
+		stopped, err := d.list(m, item, yield)
 		if err != nil || stopped {
 			return err
 		}
+	case !list && c == '{':
+		if err := d.object(m, item); err != nil {
+			return err
+		}
+		yield()
+	case list:
+		return d.fail(0, "expected an array of "+m.name)
 	default:
-		return d.fail(0, "expected an array of interactions")
+		return d.fail(0, "expected a "+m.name+" object")
 	}
+	return d.finish()
+}
+
+// finish checks that nothing but whitespace follows the top-level value.
+func (d *jsonDecoder) finish() error {
 	if _, ok := d.peek(); ok {
 		return d.fail(0, "unexpected data after the top-level value")
 	}
@@ -66,8 +74,21 @@ func (d *jsonDecoder) document(yield func(ContactInteraction) bool) error {
 	return nil
 }
 
-// array decodes the items of the top-level array; pos is at '['.
-func (d *jsonDecoder) array(yield func(ContactInteraction) bool) (stopped bool, err error) {
+// count decodes a body that holds one integer.
+func (d *jsonDecoder) count() (int64, error) {
+	d.skipBOM()
+	if _, ok := d.peek(); !ok {
+		return 0, d.failEOF()
+	}
+	n, err := d.int64()
+	if err != nil {
+		return 0, err
+	}
+	return n, d.finish()
+}
+
+// list decodes the items of a top-level array; pos is at '['.
+func (d *jsonDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (stopped bool, err error) {
 	d.pos++
 	c, ok := d.peek()
 	if !ok {
@@ -80,11 +101,11 @@ func (d *jsonDecoder) array(yield func(ContactInteraction) bool) (stopped bool, 
 	for {
 		switch c {
 		case '{':
-			it, err := d.item()
-			if err != nil {
+			m.zero(item)
+			if err := d.object(m, item); err != nil {
 				return false, err
 			}
-			if !yield(it) {
+			if !yield() {
 				return true, nil
 			}
 		case 'n':
@@ -110,183 +131,370 @@ func (d *jsonDecoder) array(yield func(ContactInteraction) bool) (stopped bool, 
 	}
 }
 
-// JSON member names as Json.NET writes them.
-const (
-	fieldUnknown = iota
-	fieldID
-	fieldInteraction
-	fieldName
-	fieldOccurred
-	fieldStatus
-	fieldCampaignID
-	fieldCampaignName
-)
-
-// wireKey returns `"Name":` for field f as Json.NET writes it, "" past
-// the last field.
-func wireKey(f int) string {
-	switch f {
-	case fieldID:
-		return `"Id":`
-	case fieldInteraction:
-		return `"Interaction":`
-	case fieldName:
-		return `"Name":`
-	case fieldOccurred:
-		return `"Occurred":`
-	case fieldStatus:
-		return `"Status":`
-	case fieldCampaignID:
-		return `"CampaignId":`
-	case fieldCampaignName:
-		return `"CampaignName":`
+// elementEnd consumes what follows an array element: a ',', returning the
+// first byte of the next element with more set, or the closing ']'.
+func (d *jsonDecoder) elementEnd() (c byte, more bool, err error) {
+	c, ok := d.peek()
+	if !ok {
+		return 0, false, d.failEOF()
 	}
-	return "\x00" // matches no member
+	switch c {
+	case ',':
+		d.pos++
+		if c, ok = d.peek(); !ok {
+			return 0, false, d.failEOF()
+		}
+		return c, true, nil
+	case ']':
+		d.pos++
+		return 0, false, nil
+	}
+	return 0, false, d.fail(0, "expected , or ] after an array element")
 }
 
-// field maps a member name to its field: exact match first, then a
-// case-insensitive one as encoding/json does.
-func field(name []byte) int {
-	switch string(name) {
-	case "Id":
-		return fieldID
-	case "Interaction":
-		return fieldInteraction
-	case "Name":
-		return fieldName
-	case "Occurred":
-		return fieldOccurred
-	case "Status":
-		return fieldStatus
-	case "CampaignId":
-		return fieldCampaignID
-	case "CampaignName":
-		return fieldCampaignName
-	}
-	switch {
-	case bytes.EqualFold(name, []byte("Id")):
-		return fieldID
-	case bytes.EqualFold(name, []byte("Interaction")):
-		return fieldInteraction
-	case bytes.EqualFold(name, []byte("Name")):
-		return fieldName
-	case bytes.EqualFold(name, []byte("Occurred")):
-		return fieldOccurred
-	case bytes.EqualFold(name, []byte("Status")):
-		return fieldStatus
-	case bytes.EqualFold(name, []byte("CampaignId")):
-		return fieldCampaignID
-	case bytes.EqualFold(name, []byte("CampaignName")):
-		return fieldCampaignName
-	}
-	return fieldUnknown
-}
-
-// item decodes one object; pos is at '{'.
-func (d *jsonDecoder) item() (ContactInteraction, error) {
-	var it ContactInteraction
-	d.beginItem()
+// object decodes the members of a JSON object into the value of m at p;
+// pos is at '{'. Members absent from the object are left as they are.
+func (d *jsonDecoder) object(m *model, p unsafe.Pointer) error {
 	d.pos++
 	c, ok := d.peek()
 	if !ok {
-		return it, d.failEOF()
+		return d.failEOF()
 	}
 	if c == '}' {
 		d.pos++
-		return it, nil
+		return nil
 	}
-	expect := fieldID // the member Json.NET writes next
+	expect := 0 // the member Json.NET writes next
 	for {
 		if c != '"' {
-			return it, d.fail(0, "expected a member name")
+			return d.fail(0, "expected a member name")
 		}
-		var f int
-		if key := wireKey(expect); d.end-d.pos >= len(key) && string(d.buf[d.pos:d.pos+len(key)]) == key {
+		var mb *member
+		if expect < len(m.members) {
 			// Fast path: the member in declaration order, "Name":
-			f = expect
-			d.pos += len(key)
-		} else {
+			if key := m.members[expect].jsonKey; d.end-d.pos >= len(key) && string(d.buf[d.pos:d.pos+len(key)]) == key {
+				mb = &m.members[expect]
+				d.pos += len(key)
+			}
+		}
+		if mb == nil {
 			name, err := d.str()
 			if err != nil {
-				return it, err
+				return err
 			}
-			f = field(name)
+			mb = m.memberJSON(name)
 			if c, ok = d.peek(); !ok {
-				return it, d.failEOF()
+				return d.failEOF()
 			}
 			if c != ':' {
-				return it, d.fail(0, "expected : after a member name")
+				return d.fail(0, "expected : after a member name")
 			}
 			d.pos++
 		}
-		expect = f + 1
-		var err error
 		if c, ok = d.peek(); !ok {
-			return it, d.failEOF()
+			return d.failEOF()
 		}
-		if c == 'n' && f != fieldUnknown {
+		var err error
+		switch {
+		case mb == nil:
+			err = d.skipValue()
+		case c == 'n':
 			// null leaves the field as it is, as in encoding/json: zero,
 			// unless the member came twice.
-			if err := d.literal("null"); err != nil {
-				return it, err
-			}
-		} else {
-			switch f {
-			case fieldID:
-				it.ID, err = d.int64()
-			case fieldCampaignID:
-				it.CampaignID, err = d.int64()
-			case fieldInteraction:
-				err = d.stringValue(&it, strInteraction)
-			case fieldName:
-				err = d.stringValue(&it, strName)
-			case fieldStatus:
-				err = d.stringValue(&it, strStatus)
-			case fieldCampaignName:
-				err = d.stringValue(&it, strCampaignName)
-			case fieldOccurred:
-				err = d.date(&it)
-			default:
-				err = d.skipValue()
-			}
-			if err != nil {
-				return it, err
-			}
+			expect = mb.idx + 1
+			err = d.literal("null")
+		default:
+			expect = mb.idx + 1
+			err = d.value(mb, unsafe.Add(p, mb.off), c)
+		}
+		if err != nil {
+			return err
 		}
 		if c, ok = d.peek(); !ok {
-			return it, d.failEOF()
+			return d.failEOF()
 		}
 		switch c {
 		case ',':
 			d.pos++
 			if c, ok = d.peek(); !ok {
-				return it, d.failEOF()
+				return d.failEOF()
 			}
 		case '}':
 			d.pos++
-			d.endItem(&it)
-			return it, nil
+			d.endStrings()
+			return nil
 		default:
-			return it, d.fail(0, "expected , or } after an object member")
+			return d.fail(0, "expected , or } after an object member")
 		}
 	}
 }
 
-// stringValue reads a string member value into field f of it.
-func (d *jsonDecoder) stringValue(it *ContactInteraction, f strField) error {
-	if d.buf[d.pos] != '"' {
-		return d.fail(0, "expected a string")
-	}
-	b, err := d.str()
-	if err != nil {
+// value decodes the value of member mb, not null, into the field at p; c
+// is its first byte, at pos.
+func (d *jsonDecoder) value(mb *member, p unsafe.Pointer, c byte) error {
+	switch mb.kind {
+	case kindInt64:
+		n, err := d.int64()
+		*(*int64)(p) = n
 		return err
+	case kindString:
+		if c != '"' {
+			return d.fail(0, "expected a string")
+		}
+		b, err := d.str()
+		if err != nil {
+			return err
+		}
+		d.setString((*string)(p), b)
+		return nil
+	case kindTime:
+		return d.date((*time.Time)(p))
+	case kindBool:
+		switch c {
+		case 't':
+			*(*bool)(p) = true
+			return d.literal("true")
+		case 'f':
+			*(*bool)(p) = false
+			return d.literal("false")
+		}
+		return d.fail(0, "expected true or false")
+	case kindStrings:
+		return d.strings((*[]string)(p), c)
+	case kindAny:
+		v, err := d.anyValue(c, 0)
+		*(*any)(p) = v
+		return err
+	case kindValues:
+		if c != '{' {
+			return d.fail(0, "expected an object")
+		}
+		v, err := d.anyValue(c, 0)
+		if err == nil {
+			*(*map[string]any)(p) = v.(map[string]any)
+		}
+		return err
+	case kindStruct:
+		if c != '{' {
+			return d.fail(0, "expected an object")
+		}
+		return d.object(mb.elem, p)
+	case kindSlice:
+		return d.objects(mb.elem, p, c)
 	}
-	d.setString(it, f, b)
-	return nil
+	panic("which50: member of unknown kind")
 }
 
-// date reads the Occurred member.
-func (d *jsonDecoder) date(it *ContactInteraction) error {
+// objects decodes an array of m's objects and appends them to the *[]T at
+// p, which it first empties.
+func (d *jsonDecoder) objects(m *model, p unsafe.Pointer, c byte) error {
+	if c != '[' {
+		return d.fail(0, "expected an array")
+	}
+	m.setEmpty(p)
+	d.pos++
+	c, ok := d.peek()
+	if !ok {
+		return d.failEOF()
+	}
+	if c == ']' {
+		d.pos++
+		return nil
+	}
+	for {
+		if c != '{' {
+			return d.fail(0, "expected an object")
+		}
+		if err := d.object(m, m.appendZero(p)); err != nil {
+			return err
+		}
+		var more bool
+		var err error
+		if c, more, err = d.elementEnd(); err != nil || !more {
+			return err
+		}
+	}
+}
+
+// strings decodes an array of strings into *dst; a null element is "".
+func (d *jsonDecoder) strings(dst *[]string, c byte) error {
+	if c != '[' {
+		return d.fail(0, "expected an array")
+	}
+	out := []string{}
+	d.pos++
+	c, ok := d.peek()
+	if !ok {
+		return d.failEOF()
+	}
+	if c == ']' {
+		d.pos++
+		*dst = out
+		return nil
+	}
+	for {
+		switch c {
+		case '"':
+			b, err := d.str()
+			if err != nil {
+				return err
+			}
+			out = append(out, d.intern(b))
+		case 'n':
+			if err := d.literal("null"); err != nil {
+				return err
+			}
+			out = append(out, "")
+		default:
+			return d.fail(0, "expected a string")
+		}
+		var more bool
+		var err error
+		if c, more, err = d.elementEnd(); err != nil {
+			return err
+		}
+		if !more {
+			*dst = out
+			return nil
+		}
+	}
+}
+
+// anyValue decodes a value of any type, c being its first byte: strings as
+// string, integers that fit as int64, other numbers as float64, true and
+// false, null as nil, objects as map[string]any and arrays as []any, nested
+// at most maxJSONDepth deep.
+func (d *jsonDecoder) anyValue(c byte, depth int) (any, error) {
+	switch {
+	case c == '"':
+		b, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		return d.intern(b), nil
+	case c == 'n':
+		return nil, d.literal("null")
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == '-' || ('0' <= c && c <= '9'):
+		return d.anyNumber()
+	case c == '{' || c == '[':
+		if depth == maxJSONDepth {
+			return nil, d.fail(0, "value nested too deep")
+		}
+		if c == '{' {
+			return d.anyObject(depth)
+		}
+		return d.anyArray(depth)
+	}
+	return nil, d.fail(0, "expected a value")
+}
+
+// anyNumber decodes a number as int64 when it is an integer in range, else
+// as float64.
+func (d *jsonDecoder) anyNumber() (any, error) {
+	num, isInt, err := d.number()
+	if err != nil {
+		return nil, err
+	}
+	if isInt {
+		if n, err := strconv.ParseInt(string(num), 10, 64); err == nil {
+			return n, nil
+		}
+	}
+	f, err := strconv.ParseFloat(string(num), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return nil, d.fail(0, "invalid number "+quoted(num))
+	}
+	return f, nil // out of range: ±Inf, as Json.NET's double would be
+}
+
+// anyObject decodes an object into a map; pos is at '{'.
+func (d *jsonDecoder) anyObject(depth int) (any, error) {
+	out := make(map[string]any)
+	d.pos++
+	c, ok := d.peek()
+	if !ok {
+		return nil, d.failEOF()
+	}
+	if c == '}' {
+		d.pos++
+		return out, nil
+	}
+	for {
+		if c != '"' {
+			return nil, d.fail(0, "expected a member name")
+		}
+		name, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		key := d.intern(name)
+		if c, ok = d.peek(); !ok {
+			return nil, d.failEOF()
+		}
+		if c != ':' {
+			return nil, d.fail(0, "expected : after a member name")
+		}
+		d.pos++
+		if c, ok = d.peek(); !ok {
+			return nil, d.failEOF()
+		}
+		v, err := d.anyValue(c, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = v
+		if c, ok = d.peek(); !ok {
+			return nil, d.failEOF()
+		}
+		switch c {
+		case ',':
+			d.pos++
+			if c, ok = d.peek(); !ok {
+				return nil, d.failEOF()
+			}
+		case '}':
+			d.pos++
+			return out, nil
+		default:
+			return nil, d.fail(0, "expected , or } after an object member")
+		}
+	}
+}
+
+// anyArray decodes an array into a []any; pos is at '['.
+func (d *jsonDecoder) anyArray(depth int) (any, error) {
+	out := []any{}
+	d.pos++
+	c, ok := d.peek()
+	if !ok {
+		return nil, d.failEOF()
+	}
+	if c == ']' {
+		d.pos++
+		return out, nil
+	}
+	for {
+		v, err := d.anyValue(c, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+		var more bool
+		if c, more, err = d.elementEnd(); err != nil {
+			return nil, err
+		}
+		if !more {
+			return out, nil
+		}
+	}
+}
+
+// date reads a date member into dst.
+func (d *jsonDecoder) date(dst *time.Time) error {
 	if d.buf[d.pos] != '"' {
 		return d.fail(0, "expected a date string")
 	}
@@ -300,7 +508,7 @@ func (d *jsonDecoder) date(it *ContactInteraction) error {
 		rel := int(start - d.base - int64(d.pos))
 		return d.fail(rel, "invalid date "+quoted(b)+": "+err.Error())
 	}
-	it.Occurred = t
+	*dst = t
 	return nil
 }
 
@@ -577,7 +785,7 @@ func numberSyntax(b []byte) (isInt, ok bool) {
 	return isInt, i == len(b)
 }
 
-// int64 reads an Id or CampaignId: an integer in int64's range.
+// int64 reads an integer member: an integer in int64's range.
 func (d *jsonDecoder) int64() (int64, error) {
 	// Fast path: up to 18 digits (no overflow) and a delimiter, all in buf.
 	if b := d.buf[d.pos:d.end]; len(b) > 0 && '1' <= b[0] && b[0] <= '9' {

@@ -167,7 +167,7 @@ func (s *refXML) document(yield func(ContactInteraction) bool) error {
 				return s.fail(s.d.InputOffset(), "text outside the root element")
 			}
 		case xml.StartElement:
-			if t.Name.Space != nsContacts || t.Name.Local != "ArrayOfContactInteraction" {
+			if t.Name.Space != namespaceURIs[nsContacts] || t.Name.Local != "ArrayOfContactInteraction" {
 				return s.fail(s.d.InputOffset(), "root element is not ArrayOfContactInteraction")
 			}
 			nilRoot, err := s.isNil(t)
@@ -215,7 +215,7 @@ func (s *refXML) epilogue() error {
 
 func (s *refXML) isNil(t xml.StartElement) (bool, error) {
 	for _, a := range t.Attr {
-		if a.Name.Space == nsXSI && a.Name.Local == "nil" {
+		if a.Name.Space == namespaceURIs[nsXSI] && a.Name.Local == "nil" {
 			switch string(bytes.Trim([]byte(a.Value), " \t\r\n")) {
 			case "true", "1":
 				return true, nil
@@ -249,7 +249,7 @@ func (s *refXML) root(yield func(ContactInteraction) bool) error {
 		case xml.EndElement:
 			return nil
 		case xml.StartElement:
-			if t.Name.Space != nsContacts || t.Name.Local != "ContactInteraction" {
+			if t.Name.Space != namespaceURIs[nsContacts] || t.Name.Local != "ContactInteraction" {
 				if err := s.skip(); err != nil {
 					return err
 				}
@@ -284,7 +284,7 @@ func (s *refXML) item() (ContactInteraction, error) {
 		case xml.EndElement:
 			return it, nil
 		case xml.StartElement:
-			if t.Name.Space != nsContacts {
+			if t.Name.Space != namespaceURIs[nsContacts] {
 				if err := s.skip(); err != nil {
 					return it, err
 				}
@@ -403,7 +403,7 @@ func (s *refXML) occurred() (time.Time, error) {
 			}
 			return occ, nil
 		case xml.StartElement:
-			if t.Name.Space != nsSystem || (t.Name.Local != "DateTime" && t.Name.Local != "OffsetMinutes") {
+			if t.Name.Space != namespaceURIs[nsSystem] || (t.Name.Local != "DateTime" && t.Name.Local != "OffsetMinutes") {
 				if err := s.skip(); err != nil {
 					return time.Time{}, err
 				}

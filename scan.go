@@ -8,9 +8,9 @@ import (
 	"unicode/utf8"
 )
 
-// syntaxError reports a response body that is not a valid encoding of a
-// list of ContactInteraction: malformed JSON or XML, a truncated body, a
-// value of the wrong type or out of range, a bad date.
+// syntaxError reports a response body that is not a valid encoding of the
+// model asked for: malformed JSON or XML, a truncated body, a value of the
+// wrong type or out of range, a bad date.
 type syntaxError struct {
 	// Format is "JSON" or "XML".
 	Format string
@@ -105,25 +105,15 @@ type reader struct {
 	rerr   error   // r returned another error
 	strs   map[string]string
 	zones  zoneCache
-	// The item being decoded: its strings not yet in strs, gathered to
-	// become one allocation when the item is complete.
+	// The object being decoded: its strings not yet in strs, gathered to
+	// become one allocation when the object is complete.
 	arena []byte
 	pend  []pendingString
 }
 
-// strField names a string member of ContactInteraction.
-type strField uint8
-
-const (
-	strInteraction strField = iota
-	strName
-	strStatus
-	strCampaignName
-)
-
 // pendingString is a string member whose bytes wait in reader.arena.
 type pendingString struct {
-	field  strField
+	dst    *string
 	off, n int
 }
 
@@ -226,54 +216,51 @@ func (d *reader) intern(b []byte) string {
 	return s
 }
 
-// beginItem starts collecting the strings of a new item.
-func (d *reader) beginItem() {
-	d.arena, d.pend = d.arena[:0], d.pend[:0]
-}
-
-// setString sets a string member of it to b: at once when b is empty or
-// already interned, else when the item ends (endItem), so that all of an
-// item's new strings cost one allocation, however many are unique.
-func (d *reader) setString(it *ContactInteraction, f strField, b []byte) {
-	d.dropPending(f) // a later value of the same member wins
+// setString sets the string at dst to b: at once when b is empty or
+// already interned, else when the object that holds dst ends (endStrings),
+// so that all of an object's new strings cost one allocation, however many
+// are unique. dst must not move before then.
+func (d *reader) setString(dst *string, b []byte) {
+	d.dropPending(dst) // a later value of the same member wins
 	if len(b) == 0 {
-		setField(it, f, "")
+		*dst = ""
 		return
 	}
 	if s, ok := d.strs[string(b)]; ok {
-		setField(it, f, s)
+		*dst = s
 		return
 	}
-	d.pend = append(d.pend, pendingString{field: f, off: len(d.arena), n: len(b)})
+	d.pend = append(d.pend, pendingString{dst: dst, off: len(d.arena), n: len(b)})
 	d.arena = append(d.arena, b...)
 }
 
-// clearString sets a string member to "" (a null), dropping any value that
-// waits for endItem.
-func (d *reader) clearString(it *ContactInteraction, f strField) {
-	d.dropPending(f)
-	setField(it, f, "")
+// clearString sets the string at dst to "" (a null), dropping any value
+// that waits for endStrings.
+func (d *reader) clearString(dst *string) {
+	d.dropPending(dst)
+	*dst = ""
 }
 
-func (d *reader) dropPending(f strField) {
+func (d *reader) dropPending(dst *string) {
 	for i := 0; i < len(d.pend); i++ {
-		if d.pend[i].field == f {
+		if d.pend[i].dst == dst {
 			d.pend = append(d.pend[:i], d.pend[i+1:]...)
 			i--
 		}
 	}
 }
 
-// endItem gives the item the strings that waited, cut from one string, and
-// interns them for the items that follow.
-func (d *reader) endItem(it *ContactInteraction) {
+// endStrings gives the strings that waited their values, cut from one
+// string, and interns them for the objects that follow. Decoders call it at
+// the end of every object, before anything can move the object.
+func (d *reader) endStrings() {
 	if len(d.pend) == 0 {
 		return
 	}
 	all := string(d.arena)
 	for _, p := range d.pend {
 		s := all[p.off : p.off+p.n]
-		setField(it, p.field, s)
+		*p.dst = s
 		if p.n <= maxInternLen && len(d.strs) < maxInterned {
 			if d.strs == nil {
 				d.strs = make(map[string]string, 64)
@@ -281,20 +268,7 @@ func (d *reader) endItem(it *ContactInteraction) {
 			d.strs[s] = s
 		}
 	}
-	d.beginItem()
-}
-
-func setField(it *ContactInteraction, f strField, s string) {
-	switch f {
-	case strInteraction:
-		it.Interaction = InteractionType(s)
-	case strName:
-		it.Name = s
-	case strStatus:
-		it.Status = s
-	case strCampaignName:
-		it.CampaignName = s
-	}
+	d.arena, d.pend = d.arena[:0], d.pend[:0]
 }
 
 // skipBOM consumes a UTF-8 byte order mark at the start of the input.

@@ -1,69 +1,62 @@
 package which50
 
 import (
+	"bytes"
 	"encoding/binary"
-	"io"
+	"errors"
+	"math"
+	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
-// XML namespaces DataContractSerializer uses for the response.
-const (
-	nsContacts = "http://schemas.datacontract.org/2004/07/W50API.Models.DTO.Contacts"
-	nsSystem   = "http://schemas.datacontract.org/2004/07/System"
-	nsXSI      = "http://www.w3.org/2001/XMLSchema-instance"
-)
-
-// maxXMLDepth bounds element nesting; the schema needs 4 levels.
+// maxXMLDepth bounds element nesting; the deepest model needs 6 levels.
 const maxXMLDepth = 64
 
-// decodeXML decodes a DataContractSerializer ArrayOfContactInteraction read
-// from r, calling yield for each item in order; it returns nil early if yield
-// returns false.
+// xmlDecoder reads DataContractSerializer's XML for any described model
+// (codec.go).
 //
-// It is a streaming scanner for this one schema, written to be safe on
-// hostile input: a DTD (<!DOCTYPE, <!ENTITY) is an error, so nothing is
-// expanded or fetched; only the five predefined entities and character
-// references are decoded; CDATA, comments and processing instructions are
-// handled; end tags must match; invalid UTF-8, characters XML forbids and
-// nesting deeper than maxXMLDepth are errors. (One leniency: a character
-// reference to a control character other than NUL, or to U+FFFE/U+FFFF,
-// is accepted, because .NET writes such characters in a string that way.) Elements are matched by local
-// name and namespace URI, never by prefix; i:nil="true" gives a zero value;
-// members may come in any order and unknown elements are skipped. An empty
-// body, an empty root or a root with i:nil="true" gives no items. An
-// <?xml ...?> declaration may name any encoding: the bytes are read as
-// UTF-8 whatever it says, as WIRE.md describes.
-func decodeXML(r io.Reader, yield func(ContactInteraction) bool) error {
-	d := &xmlDecoder{}
-	d.init(r, "XML")
-	defer d.release()
-	return d.document(yield)
+// It is a streaming scanner written to be safe on hostile input: a DTD
+// (<!DOCTYPE, <!ENTITY) is an error, so nothing is expanded or fetched;
+// only the five predefined entities and character references are decoded;
+// CDATA, comments and processing instructions are handled; end tags must
+// match; invalid UTF-8, characters XML forbids and nesting deeper than
+// maxXMLDepth are errors. (One leniency: a character reference to a control
+// character other than NUL, or to U+FFFE/U+FFFF, is accepted, because .NET
+// writes such characters in a string that way.) Elements are matched by
+// local name and namespace URI, never by prefix; i:nil="true" gives a zero
+// value; members may come in any order and unknown elements are skipped;
+// i:type says what an untyped (object) value holds. An empty body, or a root
+// with i:nil="true", holds no item. An <?xml ...?> declaration may name any
+// encoding: the bytes are read as UTF-8 whatever it says, as
+// docs/wire-format.md describes.
+type xmlDecoder struct {
+	reader
+	scratch []byte // decoded text and attribute values
+	names   []byte // qualified names of the open elements, end to end
+	open    []openElement
+	binds   []binding
+
+	// The start tag next returned last.
+	elNS       int    // its namespace, one of the ns constants
+	elLocal    []byte // its local name, valid until the next tag
+	elNil      bool   // it has i:nil="true"
+	elType     int    // what its i:type names, one of the xsType constants
+	pendingEnd bool   // it was self-closing: next returns its end
 }
 
-// Namespace URIs the decoder tells apart.
+// What an i:type attribute names.
 const (
-	nsOther = iota // bound to a URI the schema does not use
-	nsNone         // no namespace
-	nsIDContacts
-	nsIDSystem
-	nsIDXSI
-)
-
-// Elements of the schema, by namespace and local name.
-const (
-	elUnknown = iota
-	elRoot    // ArrayOfContactInteraction
-	elItem    // ContactInteraction
-	elID
-	elInteraction
-	elName
-	elOccurred
-	elStatus
-	elCampaignID
-	elCampaignName
-	elDateTime      // System namespace
-	elOffsetMinutes // System namespace
+	xsNone           = iota // no i:type
+	xsOther                 // a type the decoder does not know
+	xsString                // xs:string and its kin
+	xsInteger               // xs:int, xs:long, ...
+	xsFloat                 // xs:double, xs:float, xs:decimal
+	xsBoolean               // xs:boolean
+	xsDateTime              // xs:dateTime
+	xsDateTimeOffset        // System's DateTimeOffset
+	xsArray                 // Arrays' ArrayOfstring, ArrayOfanyType, ...
 )
 
 // What xmlDecoder.next found.
@@ -85,21 +78,50 @@ type openElement struct {
 	bindings int // len(xmlDecoder.binds) before its declarations
 }
 
-// xmlDecoder is a byte scanner for the schema.
-type xmlDecoder struct {
-	reader
-	scratch []byte // decoded text and attribute values
-	names   []byte // qualified names of the open elements, end to end
-	open    []openElement
-	binds   []binding
-
-	// The start tag next returned last.
-	el         int  // its element, elUnknown if not of the schema
-	elNil      bool // it has i:nil="true"
-	pendingEnd bool // it was self-closing: next returns its end
+// document decodes a whole body: a list of m's items in an ArrayOf<name>
+// root when list is set (yield is called after each item is decoded into
+// item), else one item, the root element, decoded into item (yield is
+// called once it is complete).
+func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield func() bool) error {
+	root := m.name
+	if list {
+		root = "ArrayOf" + m.name
+	}
+	if err := d.rootStart(m.ns, root); err != nil || d.el() == tokEOF {
+		return err
+	}
+	var err error
+	switch {
+	case d.elNil:
+		err = d.skip()
+	case list:
+		var stopped bool
+		if stopped, err = d.list(m, item, yield); stopped {
+			return nil
+		}
+	default:
+		if err = d.object(m, item); err == nil {
+			yield()
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return d.epilogue()
 }
 
-func (d *xmlDecoder) document(yield func(ContactInteraction) bool) error {
+// el reports whether rootStart found a root element (tokStart) or an empty
+// body (tokEOF).
+func (d *xmlDecoder) el() int {
+	if len(d.open) == 0 {
+		return tokEOF
+	}
+	return tokStart
+}
+
+// rootStart reads the prolog and the root's start tag, which must be the
+// element ns:local. An empty body leaves no element open.
+func (d *xmlDecoder) rootStart(ns int, local string) error {
 	d.skipBOM()
 	markup, err := d.declaration()
 	if err != nil {
@@ -129,21 +151,32 @@ func (d *xmlDecoder) document(yield func(ContactInteraction) bool) error {
 	if kind != tokStart {
 		return d.fail(0, "unexpected end tag")
 	}
-	if d.el != elRoot {
-		return d.fail(0, "root element is not ArrayOfContactInteraction")
+	if d.elNS != ns || string(d.elLocal) != local {
+		return d.fail(0, "root element is not "+local)
 	}
-	if d.elNil {
-		err = d.skip()
-	} else {
-		var stopped bool
-		if stopped, err = d.root(yield); stopped {
-			return nil
-		}
+	return nil
+}
+
+// count decodes a body that holds one integer: DataContract's <int>.
+func (d *xmlDecoder) count() (int64, error) {
+	if err := d.rootStart(nsSerialization, "int"); err != nil {
+		return 0, err
 	}
+	if d.el() == tokEOF || d.elNil {
+		return 0, d.fail(0, "no integer")
+	}
+	text, err := d.value()
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return d.epilogue()
+	n, err := d.int64(text)
+	if err != nil {
+		return 0, err
+	}
+	if err := d.valueEnd(); err != nil {
+		return 0, err
+	}
+	return n, d.epilogue()
 }
 
 // declaration reads an <?xml ...?> declaration at the start of the input.
@@ -232,8 +265,8 @@ func (d *xmlDecoder) epilogue() error {
 	return nil
 }
 
-// root decodes the items of the root element, whose start tag was read.
-func (d *xmlDecoder) root(yield func(ContactInteraction) bool) (stopped bool, err error) {
+// list decodes the items of the root element, whose start tag was read.
+func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (stopped bool, err error) {
 	for {
 		kind, err := d.next()
 		if err != nil {
@@ -242,13 +275,13 @@ func (d *xmlDecoder) root(yield func(ContactInteraction) bool) (stopped bool, er
 		switch {
 		case kind == tokEnd:
 			return false, nil
-		case d.el != elItem:
+		case d.elNS != m.ns || string(d.elLocal) != m.name:
 			err = d.skip()
 		case d.elNil:
-			return false, d.fail(0, "nil ContactInteraction")
+			return false, d.fail(0, "nil "+m.name)
 		default:
-			var it ContactInteraction
-			if it, err = d.item(); err == nil && !yield(it) {
+			m.zero(item)
+			if err = d.object(m, item); err == nil && !yield() {
 				return true, nil
 			}
 		}
@@ -258,78 +291,321 @@ func (d *xmlDecoder) root(yield func(ContactInteraction) bool) (stopped bool, er
 	}
 }
 
-// item decodes one ContactInteraction, whose start tag was read.
-func (d *xmlDecoder) item() (ContactInteraction, error) {
-	var it ContactInteraction
-	d.beginItem()
+// object decodes the members of the element whose start tag was read into
+// the value of m at p. Members absent from the element are left as they
+// are.
+func (d *xmlDecoder) object(m *model, p unsafe.Pointer) error {
+	hint := 0 // where m.xmlOrder has the member DataContractSerializer writes next
 	for {
 		kind, err := d.next()
 		if err != nil {
-			return it, err
+			return err
 		}
 		if kind == tokEnd {
-			d.endItem(&it)
-			return it, nil
+			d.endStrings()
+			return nil
 		}
-		el := d.el
-		if el < elID || el > elCampaignName || d.elNil {
-			if err := d.skip(); err != nil {
-				return it, err
+		var mb *member
+		mb, hint = m.memberXML(d.elNS, d.elLocal, hint)
+		switch {
+		case mb == nil:
+			err = d.skip()
+		case d.elNil:
+			if err = d.skip(); err == nil {
+				d.clear(mb, unsafe.Add(p, mb.off))
 			}
-			switch el { // i:nil gives the zero value
-			case elID:
-				it.ID = 0
-			case elInteraction:
-				d.clearString(&it, strInteraction)
-			case elName:
-				d.clearString(&it, strName)
-			case elOccurred:
-				it.Occurred = time.Time{}
-			case elStatus:
-				d.clearString(&it, strStatus)
-			case elCampaignID:
-				it.CampaignID = 0
-			case elCampaignName:
-				d.clearString(&it, strCampaignName)
-			}
-			continue
-		}
-		if el == elOccurred {
-			if it.Occurred, err = d.occurred(); err != nil {
-				return it, err
-			}
-			continue
-		}
-		text, err := d.value()
-		if err != nil {
-			return it, err
-		}
-		switch el {
-		case elID:
-			it.ID, err = d.int64(text)
-		case elCampaignID:
-			it.CampaignID, err = d.int64(text)
-		case elInteraction:
-			d.setString(&it, strInteraction, text)
-		case elName:
-			d.setString(&it, strName, text)
-		case elStatus:
-			d.setString(&it, strStatus, text)
-		case elCampaignName:
-			d.setString(&it, strCampaignName, text)
+		default:
+			err = d.memberValue(mb, unsafe.Add(p, mb.off))
 		}
 		if err != nil {
-			return it, err
-		}
-		if err := d.valueEnd(); err != nil {
-			return it, err
+			return err
 		}
 	}
 }
 
-// occurred decodes <Occurred>: a DateTime in UTC and the OffsetMinutes the
-// server recorded.
-func (d *xmlDecoder) occurred() (t time.Time, err error) {
+// memberValue decodes the element of member mb, whose start tag was read,
+// into the field at p.
+func (d *xmlDecoder) memberValue(mb *member, p unsafe.Pointer) error {
+	switch mb.kind {
+	case kindTime:
+		return d.timeValue((*time.Time)(p))
+	case kindStrings:
+		return d.stringList((*[]string)(p))
+	case kindAny:
+		v, err := d.anyValue()
+		*(*any)(p) = v
+		return err
+	case kindValues:
+		return d.dictionary((*map[string]any)(p))
+	case kindStruct:
+		return d.object(mb.elem, p)
+	case kindSlice:
+		return d.objects(mb.elem, p)
+	}
+	text, err := d.value()
+	if err != nil {
+		return err
+	}
+	switch mb.kind {
+	case kindInt64:
+		*(*int64)(p), err = d.int64(text)
+	case kindString:
+		d.setString((*string)(p), text)
+	case kindBool:
+		*(*bool)(p), err = d.boolean(text)
+	}
+	if err != nil {
+		return err
+	}
+	return d.valueEnd()
+}
+
+// clear gives the field at p of member mb its zero value, for i:nil.
+func (d *xmlDecoder) clear(mb *member, p unsafe.Pointer) {
+	switch mb.kind {
+	case kindInt64:
+		*(*int64)(p) = 0
+	case kindString:
+		d.clearString((*string)(p))
+	case kindBool:
+		*(*bool)(p) = false
+	case kindTime:
+		*(*time.Time)(p) = time.Time{}
+	case kindStrings:
+		*(*[]string)(p) = nil
+	case kindAny:
+		*(*any)(p) = nil
+	case kindValues:
+		*(*map[string]any)(p) = nil
+	case kindStruct:
+		mb.elem.zero(p)
+	case kindSlice:
+		mb.elem.setNil(p)
+	}
+}
+
+// objects decodes a list of m's items, the children of the element whose
+// start tag was read, into the *[]T at p.
+func (d *xmlDecoder) objects(m *model, p unsafe.Pointer) error {
+	m.setEmpty(p)
+	for {
+		kind, err := d.next()
+		if err != nil {
+			return err
+		}
+		switch {
+		case kind == tokEnd:
+			return nil
+		case d.elNS != m.ns || string(d.elLocal) != m.name || d.elNil:
+			err = d.skip()
+		default:
+			err = d.object(m, m.appendZero(p))
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// stringList decodes an ArrayOfstring, the children of the element whose
+// start tag was read; a nil string is "".
+func (d *xmlDecoder) stringList(dst *[]string) error {
+	out := []string{}
+	for {
+		kind, err := d.next()
+		if err != nil {
+			return err
+		}
+		if kind == tokEnd {
+			*dst = out
+			return nil
+		}
+		if d.elNS != nsArrays || string(d.elLocal) != "string" {
+			if err := d.skip(); err != nil {
+				return err
+			}
+			continue
+		}
+		if d.elNil {
+			if err := d.skip(); err != nil {
+				return err
+			}
+			out = append(out, "")
+			continue
+		}
+		text, err := d.value()
+		if err != nil {
+			return err
+		}
+		out = append(out, d.intern(text))
+		if err := d.valueEnd(); err != nil {
+			return err
+		}
+	}
+}
+
+// dictionary decodes a Dictionary<string, object>, the children of the
+// element whose start tag was read: KeyValueOfstringanyType entries of a Key
+// and a Value whose i:type says what it holds.
+func (d *xmlDecoder) dictionary(dst *map[string]any) error {
+	out := make(map[string]any)
+	for {
+		kind, err := d.next()
+		if err != nil {
+			return err
+		}
+		if kind == tokEnd {
+			*dst = out
+			return nil
+		}
+		if d.elNS != nsArrays || string(d.elLocal) != "KeyValueOfstringanyType" || d.elNil {
+			if err := d.skip(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := d.keyValue(out); err != nil {
+			return err
+		}
+	}
+}
+
+// keyValue decodes one dictionary entry into out.
+func (d *xmlDecoder) keyValue(out map[string]any) error {
+	var key string
+	var v any
+	hasKey := false
+	for {
+		kind, err := d.next()
+		if err != nil {
+			return err
+		}
+		if kind == tokEnd {
+			break
+		}
+		switch {
+		case d.elNS == nsArrays && string(d.elLocal) == "Key" && !d.elNil:
+			var text []byte
+			if text, err = d.value(); err == nil {
+				key, hasKey = d.intern(text), true
+				err = d.valueEnd()
+			}
+		case d.elNS == nsArrays && string(d.elLocal) == "Value":
+			v, err = d.anyValue()
+		default:
+			err = d.skip()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !hasKey {
+		return d.fail(0, "dictionary entry without a key")
+	}
+	out[key] = v
+	return nil
+}
+
+// anyValue decodes an object-typed element whose start tag was read, by
+// its i:type: strings as string, integers as int64, other numbers as
+// float64, booleans as bool, dateTime and DateTimeOffset as time.Time,
+// arrays as []any, nil as nil. A value without i:type, or of a type the
+// decoder does not know, is its text as a string if it has only text, and
+// nil otherwise: an unknown shape never fails the call.
+func (d *xmlDecoder) anyValue() (any, error) {
+	if d.elNil {
+		return nil, d.skip()
+	}
+	switch d.elType {
+	case xsDateTimeOffset:
+		var t time.Time
+		err := d.dateTimeOffset(&t)
+		return t, err
+	case xsArray:
+		out := []any{}
+		for {
+			kind, err := d.next()
+			if err != nil {
+				return nil, err
+			}
+			if kind == tokEnd {
+				return out, nil
+			}
+			v, err := d.anyValue()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+	}
+	typ := d.elType
+	var text []byte
+	if !d.pendingEnd {
+		var err error
+		if text, _, _, err = d.text(true); err != nil {
+			return nil, err
+		}
+		if d.pos == d.end {
+			return nil, d.failEOF()
+		}
+		if d.buf[d.pos+1] != '/' { // child elements: a shape we do not know
+			return nil, d.skip()
+		}
+	}
+	var v any
+	var err error
+	switch typ {
+	case xsInteger:
+		v, err = d.int64(text)
+	case xsFloat:
+		v, err = d.float(text)
+	case xsBoolean:
+		v, err = d.boolean(text)
+	case xsDateTime:
+		var t time.Time
+		if t, err = parseISODate(trimSpace(text), &d.zones); err != nil {
+			err = d.fail(0, "invalid date "+quoted(text)+": "+err.Error())
+		}
+		v = t
+	default:
+		v = d.intern(text)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, d.valueEnd()
+}
+
+// timeValue decodes a date element whose start tag was read: a
+// DateTimeOffset (DateTime and OffsetMinutes children) or a DateTime (its
+// text; without a zone suffix it is read as UTC).
+func (d *xmlDecoder) timeValue(dst *time.Time) error {
+	if !d.pendingEnd {
+		text, _, _, err := d.text(true)
+		if err != nil {
+			return err
+		}
+		if d.pos == d.end {
+			return d.failEOF()
+		}
+		if d.buf[d.pos+1] == '/' {
+			t, err := parseISODate(trimSpace(text), &d.zones)
+			if err != nil {
+				return d.fail(0, "invalid date "+quoted(text)+": "+err.Error())
+			}
+			*dst = t
+			return d.valueEnd()
+		}
+		if len(trimSpace(text)) > 0 {
+			return d.fail(0, "text mixed with elements in a date")
+		}
+	}
+	return d.dateTimeOffset(dst)
+}
+
+// dateTimeOffset decodes a DateTimeOffset's children: a DateTime in UTC
+// and the OffsetMinutes the server recorded.
+func (d *xmlDecoder) dateTimeOffset(dst *time.Time) error {
 	var dateBuf [40]byte
 	date := dateBuf[:0]
 	hasDate, hasOffset := false, false
@@ -337,45 +613,76 @@ func (d *xmlDecoder) occurred() (t time.Time, err error) {
 	for {
 		kind, err := d.next()
 		if err != nil {
-			return t, err
+			return err
 		}
 		if kind == tokEnd {
 			break
 		}
-		el := d.el
-		if el != elDateTime && el != elOffsetMinutes {
+		isDate := d.elNS == nsSystem && string(d.elLocal) == "DateTime"
+		isOffset := d.elNS == nsSystem && string(d.elLocal) == "OffsetMinutes"
+		if !isDate && !isOffset {
 			if err := d.skip(); err != nil {
-				return t, err
+				return err
 			}
 			continue
 		}
 		if d.elNil {
-			return t, d.fail(0, "nil DateTime or OffsetMinutes")
+			return d.fail(0, "nil DateTime or OffsetMinutes")
 		}
 		text, err := d.value()
 		if err != nil {
-			return t, err
+			return err
 		}
-		if el == elDateTime {
+		if isDate {
 			date, hasDate = append(date[:0], trimSpace(text)...), true
 		} else {
 			if offset, err = d.int64(text); err != nil {
-				return t, err
+				return err
 			}
 			hasOffset = true
 		}
 		if err := d.valueEnd(); err != nil {
-			return t, err
+			return err
 		}
 	}
 	if !hasDate {
-		return t, d.fail(0, "Occurred without DateTime")
+		return d.fail(0, "date without DateTime")
 	}
-	t, err = combineXMLDate(date, offset, hasOffset, &d.zones)
+	t, err := combineXMLDate(date, offset, hasOffset, &d.zones)
 	if err != nil {
-		return t, d.fail(0, "invalid date "+quoted(date)+": "+err.Error())
+		return d.fail(0, "invalid date "+quoted(date)+": "+err.Error())
 	}
-	return t, nil
+	*dst = t
+	return nil
+}
+
+// boolean parses an xs:boolean element's text.
+func (d *xmlDecoder) boolean(text []byte) (bool, error) {
+	switch string(trimSpace(text)) {
+	case "true", "1":
+		return true, nil
+	case "false", "0":
+		return false, nil
+	}
+	return false, d.fail(0, "invalid boolean "+quoted(text))
+}
+
+// float parses an xs:double element's text, INF, -INF and NaN included.
+func (d *xmlDecoder) float(text []byte) (float64, error) {
+	b := trimSpace(text)
+	switch string(b) {
+	case "INF":
+		return math.Inf(1), nil
+	case "-INF":
+		return math.Inf(-1), nil
+	case "NaN":
+		return math.NaN(), nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || len(b) > 0 && (b[0] == 'I' || b[0] == 'N' || b[0] == '+' && len(b) > 1 && (b[1] == 'I' || b[1] == 'N')) {
+		return 0, d.fail(0, "invalid number "+quoted(text))
+	}
+	return f, nil
 }
 
 // int64 parses an integer element's text as XmlConvert does: optional
@@ -510,6 +817,8 @@ func (d *xmlDecoder) startTag() error {
 	}
 	var nils [4]nilAttr
 	nNils := 0
+	// The last prefixed "type" attribute, resolved likewise.
+	typePrefixStart, typePrefixEnd, typeStart, typeEnd := -1, 0, 0, 0
 	selfClosing := false
 	for {
 		j := d.spaces(i)
@@ -567,6 +876,8 @@ func (d *xmlDecoder) startTag() error {
 			}
 			nils[nNils] = nilAttr{attrStart, attrColon, d.boolValue(valStart, valEnd)}
 			nNils++
+		case attrColon > 0 && string(name[attrColon-attrStart+1:]) == "type":
+			typePrefixStart, typePrefixEnd, typeStart, typeEnd = attrStart, attrColon, valStart, valEnd
 		}
 	}
 	// The tag is complete in buf[pos:pos+i]: resolve names.
@@ -578,16 +889,22 @@ func (d *xmlDecoder) startTag() error {
 	if !ok {
 		return d.fail(1, "undeclared namespace prefix")
 	}
-	d.el, d.elNil = element(ns, local), false
+	d.elNS, d.elNil, d.elType = ns, false, xsNone
 	for _, a := range nils[:nNils] {
-		if ns, ok := d.lookup(d.buf[d.pos+a.prefixStart : d.pos+a.prefixEnd]); ok && ns == nsIDXSI {
+		if ns, ok := d.lookup(d.buf[d.pos+a.prefixStart : d.pos+a.prefixEnd]); ok && ns == nsXSI {
 			if a.value < 0 {
 				return d.fail(a.prefixStart, "invalid i:nil value")
 			}
 			d.elNil = a.value == 1
 		}
 	}
+	if typePrefixStart >= 0 {
+		if ns, ok := d.lookup(d.buf[d.pos+typePrefixStart : d.pos+typePrefixEnd]); ok && ns == nsXSI {
+			d.elType = d.xsType(typeStart, typeEnd)
+		}
+	}
 	d.names = append(d.names, d.buf[d.pos+1:d.pos+1+nameLen]...)
+	d.elLocal = d.names[len(d.names)-len(local):]
 	d.open = append(d.open, openElement{nameEnd: len(d.names), bindings: bindMark})
 	d.pendingEnd = selfClosing
 	d.pos += i
@@ -664,56 +981,57 @@ func (d *xmlDecoder) lookup(prefix []byte) (int, bool) {
 	return 0, false
 }
 
-// element maps a resolved name to the schema's element.
-func element(ns int, local []byte) int {
-	switch ns {
-	case nsIDContacts:
-		switch string(local) {
-		case "ArrayOfContactInteraction":
-			return elRoot
-		case "ContactInteraction":
-			return elItem
-		case "Id":
-			return elID
-		case "Interaction":
-			return elInteraction
-		case "Name":
-			return elName
-		case "Occurred":
-			return elOccurred
-		case "Status":
-			return elStatus
-		case "CampaignId":
-			return elCampaignID
-		case "CampaignName":
-			return elCampaignName
-		}
-	case nsIDSystem:
-		switch string(local) {
-		case "DateTime":
-			return elDateTime
-		case "OffsetMinutes":
-			return elOffsetMinutes
-		}
-	}
-	return elUnknown
-}
-
 // nsID classifies the attribute value at buf[pos+start:pos+end] as a
 // namespace URI; an empty value unbinds the default namespace.
 func (d *xmlDecoder) nsID(start, end int) int {
 	v := d.attrText(start, end)
-	switch string(v) {
-	case "":
+	if len(v) == 0 {
 		return nsNone
-	case nsContacts:
-		return nsIDContacts
-	case nsSystem:
-		return nsIDSystem
-	case nsXSI:
-		return nsIDXSI
+	}
+	for ns, uri := range namespaceURIs {
+		if uri != "" && uri == string(v) {
+			return ns
+		}
 	}
 	return nsOther
+}
+
+// xsType classifies the QName an i:type attribute holds, whose value is at
+// buf[pos+start:pos+end], resolving its prefix with the bindings in scope.
+func (d *xmlDecoder) xsType(start, end int) int {
+	v := trimSpace(d.attrText(start, end))
+	prefix, local := []byte(nil), v
+	if i := bytes.IndexByte(v, ':'); i >= 0 {
+		prefix, local = v[:i], v[i+1:]
+	}
+	ns, ok := d.lookup(prefix)
+	if !ok {
+		return xsOther
+	}
+	switch ns {
+	case nsXSD:
+		switch string(local) {
+		case "string", "anyURI", "QName", "char", "guid", "duration":
+			return xsString
+		case "int", "long", "short", "byte", "unsignedInt", "unsignedShort", "unsignedByte", "unsignedLong", "integer":
+			return xsInteger
+		case "double", "float", "decimal":
+			return xsFloat
+		case "boolean":
+			return xsBoolean
+		case "dateTime":
+			return xsDateTime
+		}
+	case nsSystem:
+		if string(local) == "DateTimeOffset" {
+			return xsDateTimeOffset
+		}
+	case nsArrays:
+		if bytes.HasPrefix(local, []byte("ArrayOf")) {
+			return xsArray
+		}
+	}
+	return xsOther
 }
 
 // boolValue classifies an xs:boolean attribute value: 1 true, 0 false,

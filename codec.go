@@ -1,0 +1,309 @@
+package which50
+
+import (
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	"unsafe"
+)
+
+// The codec reads every model of the API with one JSON decoder (json.go) and
+// one XML decoder (xml.go). Neither knows a model: each is driven by a
+// description of it, built once from the Go type by describe. A description
+// lists the model's wire members in Json.NET's order with, for each, how it
+// is read (its kind), where it lives in the Go value (a field offset), and
+// for nested models their own description. The decoders write through
+// unsafe.Pointer at those offsets, which is what makes a description as fast
+// as the hand-written scanner it replaced: no reflection runs while
+// decoding.
+//
+// Descriptions are built from the struct's json tags (the wire names), so
+// the names json.Marshal writes and the names the decoders read cannot drift
+// apart. What the tags cannot say, a model's DataContract name and XML
+// namespaces, describe takes as arguments.
+
+// kind says how a member is read from the wire.
+type kind uint8
+
+const (
+	kindInt64   kind = iota + 1 // a JSON integer; XML xs:long text
+	kindString                  // a JSON string; XML text
+	kindBool                    // true or false
+	kindTime                    // a date string; XML DateTime text or DateTime+OffsetMinutes
+	kindStrings                 // []string: a JSON array; XML ArrayOfstring
+	kindAny                     // any: see decodeAny in each decoder
+	kindValues                  // map[string]any: a JSON object; XML Dictionary<string, object>
+	kindStruct                  // a nested model
+	kindSlice                   // a list of a nested model
+)
+
+// member is one wire member of a model.
+type member struct {
+	name    string // the wire name
+	jsonKey string // `"name":` as Json.NET writes it
+	ns      int    // XML namespace of its element, one of the ns constants
+	kind    kind
+	off     uintptr // of its Go field in the model's struct
+	idx     int     // its index in model.members
+	elem    *model  // for kindStruct and kindSlice
+}
+
+// model describes one wire model.
+type model struct {
+	name    string // DataContract name, the XML element of one item
+	ns      int    // XML namespace of the item element (and of ArrayOf<name>)
+	members []member
+	// xmlOrder lists member indexes in the order DataContractSerializer
+	// writes them (ordinal by name), for the decoder's fast path.
+	xmlOrder []int
+	typ  reflect.Type
+	// zero clears a value of the model; appendZero appends a zero element
+	// to a *[]T and returns a pointer to it; setEmpty sets a *[]T to an
+	// empty, non-nil slice and setNil to nil.
+	zero       func(p unsafe.Pointer)
+	appendZero func(slice unsafe.Pointer) unsafe.Pointer
+	setEmpty   func(slice unsafe.Pointer)
+	setNil     func(slice unsafe.Pointer)
+	// jsonSize and xmlSize estimate the bytes one item takes on the wire,
+	// to size a result slice from a Content-Length.
+	jsonSize, xmlSize int64
+}
+
+// XML namespaces of the API's DataContract XML. Elements are matched by
+// namespace URI, never by prefix.
+const (
+	nsOther         = iota // bound to a URI the API does not use
+	nsNone                 // no namespace
+	nsDTO                  // W50API.Models.DTO: most models
+	nsContacts             // W50API.Models.DTO.Contacts: a contact's interactions
+	nsCommon               // W50Common.Model.DTO: Contact's base class
+	nsSystem               // System: DateTimeOffset's members
+	nsArrays               // Serialization/Arrays: lists and dictionaries
+	nsSerialization        // Serialization: primitive roots such as <int>
+	nsXSI                  // XMLSchema-instance: i:nil, i:type
+	nsXSD                  // XMLSchema: the types i:type names
+)
+
+// namespaceURIs maps the URIs to the constants above.
+var namespaceURIs = [...]string{
+	nsDTO:           "http://schemas.datacontract.org/2004/07/W50API.Models.DTO",
+	nsContacts:      "http://schemas.datacontract.org/2004/07/W50API.Models.DTO.Contacts",
+	nsCommon:        "http://schemas.datacontract.org/2004/07/W50Common.Model.DTO",
+	nsSystem:        "http://schemas.datacontract.org/2004/07/System",
+	nsArrays:        "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
+	nsSerialization: "http://schemas.microsoft.com/2003/10/Serialization/",
+	nsXSI:           "http://www.w3.org/2001/XMLSchema-instance",
+	nsXSD:           "http://www.w3.org/2001/XMLSchema",
+}
+
+// The API's models.
+var (
+	interactionModel = describe[ContactInteraction]("ContactInteraction", nsContacts, nil)
+	contactModel     = describe[Contact]("Contact", nsDTO, map[string]int{
+		// Members of Contact's base class, in the base class's namespace.
+		"ValidationWarnings": nsCommon, "EncContactId": nsCommon, "Id": nsCommon, "ListId": nsCommon, "Values": nsCommon,
+	})
+	contactListModel = describe[ContactList]("ContactsList", nsDTO, nil)
+	fieldValueModel  = describe[ContactSchemaFieldValue]("ContactSchemaFieldValue", nsDTO, nil)
+	fieldModel       = describe[ContactSchemaField]("ContactSchemaField", nsDTO, nil, fieldValueModel)
+	emailModel       = describe[ContactEmail]("ContactEmail", nsContacts, nil)
+	textMessageModel = describe[ContactTextMessage]("ContactTextMessage", nsContacts, nil)
+	landingPageModel = describe[ContactLandingPage]("ContactLandingPage", nsContacts, nil)
+	webFormModel     = describe[ContactWebForm]("ContactWebForm", nsContacts, nil)
+	journeyModel     = describe[Journey]("Campaign", nsDTO, nil)
+	targetModel      = describe[Target]("Target", nsDTO, nil)
+	activityModel    = describe[JourneyActivity]("CampaignActivity", nsDTO, nil, targetModel)
+	importJobModel   = describe[ImportJob]("ImportJob", nsDTO, nil)
+)
+
+// describe builds the description of T, a struct whose exported fields all
+// carry a json tag with their wire name. name is its DataContract name, ns
+// the namespace of its members and memberNS the members (by wire name) that
+// sit in another namespace, as a base class's members do. nested are the
+// descriptions of the models T holds. A type describe cannot read is a
+// programming error: it panics when the package loads.
+func describe[T any](name string, ns int, memberNS map[string]int, nested ...*model) *model {
+	t := reflect.TypeFor[T]()
+	m := &model{
+		typ:  t,
+		name: name,
+		ns:   ns,
+		zero: func(p unsafe.Pointer) { *(*T)(p) = *new(T) },
+		appendZero: func(s unsafe.Pointer) unsafe.Pointer {
+			sl := (*[]T)(s)
+			*sl = append(*sl, *new(T))
+			return unsafe.Pointer(&(*sl)[len(*sl)-1])
+		},
+		setEmpty: func(s unsafe.Pointer) { *(*[]T)(s) = []T{} },
+		setNil:   func(s unsafe.Pointer) { *(*[]T)(s) = nil },
+		jsonSize: 2,
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		wire, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if wire == "" || wire == "-" {
+			panic(fmt.Sprintf("which50: %s.%s has no wire name", t.Name(), f.Name))
+		}
+		mb := member{name: wire, jsonKey: `"` + wire + `":`, ns: ns, off: f.Offset}
+		if n, ok := memberNS[wire]; ok {
+			mb.ns = n
+		}
+		value := 3 // typical bytes of a value, for the size estimates
+		switch ft := f.Type; {
+		case ft == reflect.TypeFor[time.Time]():
+			mb.kind, value = kindTime, 28
+		case ft.Kind() == reflect.Int64:
+			mb.kind = kindInt64
+		case ft.Kind() == reflect.String:
+			mb.kind, value = kindString, 8
+		case ft.Kind() == reflect.Bool:
+			mb.kind, value = kindBool, 4
+		case ft == reflect.TypeFor[[]string]():
+			mb.kind, value = kindStrings, 16
+		case ft == reflect.TypeFor[map[string]any]():
+			mb.kind, value = kindValues, 64
+		case ft.Kind() == reflect.Interface && ft.NumMethod() == 0:
+			mb.kind = kindAny
+		case ft.Kind() == reflect.Struct:
+			mb.kind, mb.elem = kindStruct, nestedModel(ft, nested)
+			value = int(mb.elem.jsonSize)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			mb.kind, mb.elem = kindSlice, nestedModel(ft.Elem(), nested)
+			value = int(mb.elem.jsonSize)
+		default:
+			panic(fmt.Sprintf("which50: %s.%s: no kind for %s", t.Name(), f.Name, ft))
+		}
+		mb.idx = len(m.members)
+		m.members = append(m.members, mb)
+		m.jsonSize += int64(len(mb.jsonKey) + 1 + value)
+		m.xmlSize += int64(2*len(wire) + 5 + value)
+		if mb.kind == kindTime {
+			m.xmlSize += 150 // DateTimeOffset's namespace declaration and members
+		}
+	}
+	m.xmlSize += int64(2*len(name) + 5)
+	m.xmlOrder = make([]int, len(m.members))
+	for i := range m.xmlOrder {
+		m.xmlOrder[i] = i
+	}
+	// DataContractSerializer writes a base class's members first, each
+	// class's in ordinal order of their names.
+	slices.SortStableFunc(m.xmlOrder, func(a, b int) int {
+		ma, mb := &m.members[a], &m.members[b]
+		if (ma.ns == ns) != (mb.ns == ns) {
+			if mb.ns == ns {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(ma.name, mb.name)
+	})
+	return m
+}
+
+func nestedModel(t reflect.Type, nested []*model) *model {
+	for _, m := range nested {
+		if m.typ == t {
+			return m
+		}
+	}
+	panic(fmt.Sprintf("which50: no description of %s given", t))
+}
+
+// memberJSON finds the member a JSON name stands for: an exact match first,
+// then, as encoding/json and Json.NET do, a case-insensitive one.
+func (m *model) memberJSON(name []byte) *member {
+	for i := range m.members {
+		if m.members[i].name == string(name) {
+			return &m.members[i]
+		}
+	}
+	for i := range m.members {
+		if strings.EqualFold(m.members[i].name, string(name)) {
+			return &m.members[i]
+		}
+	}
+	return nil
+}
+
+// memberXML finds the member of an element, by namespace and local name;
+// hint is the index in xmlOrder where the search starts, the member
+// DataContractSerializer writes next.
+func (m *model) memberXML(ns int, local []byte, hint int) (*member, int) {
+	n := len(m.xmlOrder)
+	for k := range n {
+		i := hint + k
+		if i >= n {
+			i -= n
+		}
+		mb := &m.members[m.xmlOrder[i]]
+		if mb.ns == ns && mb.name == string(local) {
+			return mb, i + 1
+		}
+	}
+	return nil, hint
+}
+
+// expectedItems estimates how many items of m a body of the given length
+// holds, so that a result slice grows once instead of by repeated appends.
+// The estimate is capped: a declared length is only a claim, and append
+// still handles the rest.
+func (m *model) expectedItems(f Format, contentLength int64) int {
+	const maxPresizedBytes = 2 << 20 // of result slice
+	size := m.jsonSize
+	if f == FormatXML {
+		size = m.xmlSize
+	}
+	return int(min(contentLength/max(size, 1), maxPresizedBytes/64))
+}
+
+// decodeList decodes a list of m's items from r in format f, calling yield
+// with a pointer to each decoded item, valid until yield returns; it
+// returns nil early if yield returns false. item is scratch storage for
+// one item, reused: yield must copy what it keeps.
+func decodeList(f Format, r io.Reader, m *model, item unsafe.Pointer, yield func() bool) error {
+	if f == FormatXML {
+		d := &xmlDecoder{}
+		d.init(r, "XML")
+		defer d.release()
+		return d.document(m, true, item, yield)
+	}
+	d := &jsonDecoder{}
+	d.init(r, "JSON")
+	defer d.release()
+	return d.document(m, true, item, yield)
+}
+
+// decodeOne decodes one item of m from r into dst. found is false for an
+// answer that holds none: an empty body, JSON null, a nil XML root.
+func decodeOne(f Format, r io.Reader, m *model, dst unsafe.Pointer) (found bool, err error) {
+	yield := func() bool { found = true; return true }
+	if f == FormatXML {
+		d := &xmlDecoder{}
+		d.init(r, "XML")
+		defer d.release()
+		return found, d.document(m, false, dst, yield)
+	}
+	d := &jsonDecoder{}
+	d.init(r, "JSON")
+	defer d.release()
+	return found, d.document(m, false, dst, yield)
+}
+
+// decodeCount decodes an integer answer, such as the number of contacts a
+// PATCH updated: a JSON number or DataContract's <int>.
+func decodeCount(f Format, r io.Reader) (int64, error) {
+	if f == FormatXML {
+		d := &xmlDecoder{}
+		d.init(r, "XML")
+		defer d.release()
+		return d.count()
+	}
+	d := &jsonDecoder{}
+	d.init(r, "JSON")
+	defer d.release()
+	return d.count()
+}

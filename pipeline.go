@@ -1,0 +1,692 @@
+package which50
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// The request pipeline: every service method describes its call as a
+// request (method, path, query, JSON body, and how to decode the answer)
+// and hands it to Client.do, which sends it through retryablehttp with the
+// SDK's retry policy, authenticates it (authTransport), bounds and decodes
+// the answer, and turns failures into the SDK's typed errors. Retries,
+// redaction, limits and logging live here, once, for every endpoint.
+
+// endpoint is a path below the base URL, raw and escaped.
+type endpoint struct{ raw, escaped string }
+
+// path builds an endpoint from segments: strings are escaped as one path
+// segment each ("+" too, as some ASP.NET hosts read a literal "+" in a path
+// as a space), integers are formatted in decimal.
+func path(segments ...any) endpoint {
+	var raw, esc strings.Builder
+	for i, s := range segments {
+		if i > 0 {
+			raw.WriteByte('/')
+			esc.WriteByte('/')
+		}
+		switch v := s.(type) {
+		case string:
+			raw.WriteString(v)
+			esc.WriteString(escapeSegment(v))
+		case int64:
+			raw.WriteString(strconv.FormatInt(v, 10))
+			esc.WriteString(strconv.FormatInt(v, 10))
+		default:
+			panic(fmt.Sprintf("which50: path segment of type %T", s))
+		}
+	}
+	return endpoint{raw: raw.String(), escaped: esc.String()}
+}
+
+// escapeSegment escapes s as one path segment.
+func escapeSegment(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
+}
+
+// request is what a service method asks of the pipeline.
+type request struct {
+	method string
+	ep     endpoint
+	query  url.Values
+	body   []byte // a JSON request body, nil for none
+	// decode reads the body of a successful answer in format f;
+	// contentLength is the declared length or -1. A nil decode ignores the
+	// body.
+	decode func(f Format, body io.Reader, contentLength int64) error
+	// reset drops what an earlier attempt decoded; it is called before
+	// each answer is handled.
+	reset func()
+	// stream: items reach the caller as decoded, so the default body cap
+	// does not apply (only an explicit WithMaxResponseBytes does).
+	stream bool
+	// committed is set by decode once an item reached a streaming caller:
+	// no retry may follow. stopped is set when the caller stopped reading.
+	committed, stopped bool
+}
+
+// call is the state of one API call across its attempts.
+type call struct {
+	*request
+	c       *Client
+	path    string // escaped, for errors and logs
+	maxBody int64  // 0: no cap
+	attempt int    // 1-based, of the attempt in flight
+	started time.Time
+	handled bool // the response handler ran for this attempt
+	wait    time.Duration
+	retried bool // some attempt failed transiently (for the give-up log)
+}
+
+// transientError marks a failure while reading a successful response that a
+// new attempt may cure: a cut connection, a short body.
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
+
+// do sends req with retries and decodes its answer.
+func (c *Client) do(ctx context.Context, req *request) error {
+	u := *c.baseURL
+	u.Path = c.baseURL.Path + req.ep.raw
+	u.RawPath = c.baseURL.EscapedPath() + req.ep.escaped
+	cl := &call{request: req, c: c, path: u.EscapedPath()}
+	if !req.stream || c.maxBodySet {
+		cl.maxBody = c.maxBody
+	}
+	if len(req.query) > 0 {
+		u.RawQuery = req.query.Encode()
+	}
+	var body any
+	if req.body != nil {
+		body = req.body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), body)
+	if err != nil {
+		return fmt.Errorf("which50: build request: %w", redactURLError(err))
+	}
+	rreq.Header.Set("Accept", c.format.accept())
+	rreq.Header.Set("User-Agent", c.userAgent)
+	if req.body != nil {
+		rreq.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	rreq.SetResponseHandler(cl.handle)
+
+	rc := &retryablehttp.Client{
+		// authTransport has no CloseIdleConnections, so retryablehttp's
+		// calls to it on give-up leave the connection pool alone.
+		HTTPClient:     c.httpClient,
+		RetryWaitMin:   c.waitMin,
+		RetryWaitMax:   c.waitMax,
+		RetryMax:       c.maxRetries,
+		CheckRetry:     cl.checkRetry,
+		Backoff:        cl.backoff,
+		ErrorHandler:   cl.giveUp,
+		RequestLogHook: cl.beginAttempt,
+	}
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		if err == ctx.Err() { // retryablehttp's wait was cut short
+			err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, err)
+		}
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// idempotent reports whether the request may be sent twice: a GET may,
+// while a write is retried only when it surely did not reach the server.
+func (cl *call) idempotent() bool { return cl.method == http.MethodGet }
+
+func (cl *call) beginAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
+	cl.attempt = i + 1
+	cl.started = time.Now()
+	cl.handled = false
+	cl.wait = 0
+}
+
+// final reports whether the attempt in flight is the last one allowed.
+func (cl *call) final() bool { return cl.attempt > cl.c.maxRetries || cl.committed }
+
+// checkRetry decides, after each attempt, whether to try again and how long
+// to wait first. It is retryablehttp's CheckRetry.
+func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if cl.handled && err == nil {
+		cl.logAttempt(resp, nil)
+		return false, nil // the response was read successfully
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		cl.logAttempt(resp, ctxErr)
+		return false, ctxErr
+	}
+	retry := false
+	switch {
+	case err != nil:
+		var te *transientError
+		if cl.idempotent() {
+			retry = errors.As(err, &te) || (resp == nil && retryableTransportError(err))
+		} else {
+			retry = resp == nil && notSent(err)
+		}
+	case retryableStatus(resp.StatusCode):
+		ra, ok := retryAfter(resp.Header, time.Now())
+		switch {
+		case !cl.idempotent() && !(ok && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable)):
+			// A write may have been applied before the server failed; only
+			// a 429 or 503 with Retry-After says it was refused unread.
+		case cl.final() || ra > cl.c.waitMax:
+			// Let the response handler turn it into an *APIError.
+		case ok && ra > 0:
+			retry, cl.wait = true, ra
+		default:
+			retry, cl.wait = true, cl.c.backoff(cl.attempt)
+		}
+		if retry {
+			// retryablehttp drains only 4 KiB: drain more, so the
+			// connection can be reused for the next attempt.
+			drainAndClose(resp.Body)
+			resp.Body = http.NoBody
+		}
+	}
+	if retry && cl.final() {
+		retry = false
+	}
+	if !retry && err == nil && !cl.handled {
+		return false, nil // the response handler runs next, then we log
+	}
+	if retry {
+		cl.retried = true
+		if err != nil {
+			cl.wait = cl.c.backoff(cl.attempt)
+		}
+	} else {
+		cl.wait = 0
+	}
+	cl.logAttempt(resp, err)
+	return retry, nil
+}
+
+// backoff is retryablehttp's Backoff: the wait checkRetry chose.
+func (cl *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return cl.wait
+}
+
+// backoff returns the wait after the given 1-based attempt: exponential from
+// the minimum, capped at the maximum, with jitter over its upper half so that
+// clients that failed together do not retry together.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.waitMin
+	for i := 1; i < attempt && d < c.waitMax; i++ {
+		if d > c.waitMax/2 {
+			d = c.waitMax
+			break
+		}
+		d *= 2
+	}
+	d = min(d, c.waitMax)
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// giveUp is retryablehttp's ErrorHandler: it runs when the last attempt
+// failed, and returns the error the caller sees.
+func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
+	if resp != nil {
+		drainAndClose(resp.Body)
+	}
+	var apiErr *APIError
+	var te *transientError
+	var de *DecodeError
+	switch {
+	case err == nil && resp != nil:
+		// Not expected (the handler reports final statuses), but keep
+		// whatever status there was rather than retryablehttp's text.
+		err = cl.apiError(resp)
+	case errors.As(err, &apiErr):
+		apiErr.Attempts = attempts
+	case errors.As(err, &de), errors.Is(err, ErrResponseTooLarge):
+		// Final on the first attempt, and already says what went wrong.
+	case errors.As(err, &te):
+		err = fmt.Errorf("which50: %s %s: reading response failed after %d attempt(s): %w", cl.method, cl.path, attempts, te.err)
+	case isContextError(err):
+		err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, redactURLError(err))
+	case err != nil:
+		err = fmt.Errorf("which50: %s %s failed after %d attempt(s): %w", cl.method, cl.path, attempts, redactURLError(err))
+	}
+	if l := cl.c.logger; l != nil && (cl.retried || errors.As(err, &apiErr) && retryableStatus(apiErr.StatusCode)) {
+		l.LogAttrs(context.Background(), slog.LevelWarn, "which50: giving up",
+			slog.String("method", cl.method), slog.String("path", cl.path),
+			slog.Int("attempts", attempts), slog.String("error", cl.c.redact(err.Error())))
+	}
+	return nil, err
+}
+
+// handle is retryablehttp's response handler: it reads a response the retry
+// policy did not retry. Errors it returns go back through checkRetry.
+func (cl *call) handle(resp *http.Response) (err error) {
+	cl.handled = true
+	defer func() {
+		if cl.stopped {
+			resp.Body.Close() // the caller is gone: no reason to read on
+		} else {
+			drainAndClose(resp.Body)
+		}
+	}()
+	if cl.reset != nil {
+		cl.reset() // only the last attempt's answer counts
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return cl.apiError(resp)
+	}
+	if resp.StatusCode == http.StatusNoContent || cl.decode == nil {
+		return nil
+	}
+	var body io.Reader = resp.Body
+	if cl.maxBody > 0 {
+		body = &limitedReader{r: body, n: cl.maxBody}
+	}
+	ct := resp.Header.Get("Content-Type")
+	format, ok := formatOf(ct)
+	if !ok {
+		return &DecodeError{
+			StatusCode: resp.StatusCode, ContentType: ct, Offset: -1,
+			Excerpt: cl.c.redact(bodyExcerpt(readPrefix(body, excerptLimit))),
+			Err:     errors.New("which50: unexpected response content type " + quoted([]byte(ct))),
+		}
+	}
+	if format == formatSniff {
+		head := readPrefix(body, 512)
+		format = sniff(head)
+		body = io.MultiReader(bytes.NewReader(head), body)
+	}
+	if err := cl.decode(format, body, resp.ContentLength); err != nil {
+		return cl.decodeFailure(resp, err)
+	}
+	return nil
+}
+
+// decodeFailure classifies an error from a decoder.
+func (cl *call) decodeFailure(resp *http.Response, err error) error {
+	var se *syntaxError
+	switch {
+	case errors.Is(err, ErrResponseTooLarge):
+		return fmt.Errorf("which50: %s %s: body exceeds %d bytes: %w", cl.method, cl.path, cl.maxBody, ErrResponseTooLarge)
+	case errors.As(err, &se):
+		return &DecodeError{
+			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Offset: se.Offset, Excerpt: cl.c.redact(se.Near), Err: err,
+		}
+	case isContextError(err):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF) || isNetError(err):
+		return &transientError{err: err}
+	case errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, new(flate.CorruptInputError)):
+		// The transport's transparent gzip decoding failed: the body
+		// arrived whole but cannot be read.
+		return &DecodeError{
+			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Offset: -1, Err: fmt.Errorf("which50: undecodable gzip body: %w", err),
+		}
+	}
+	return fmt.Errorf("which50: read response: %w", err)
+}
+
+// apiError turns a non-2xx response into an *APIError, reading a bounded
+// part of its body.
+func (cl *call) apiError(resp *http.Response) *APIError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
+	ct := resp.Header.Get("Content-Type")
+	e := &APIError{
+		StatusCode:  resp.StatusCode,
+		Message:     http.StatusText(resp.StatusCode),
+		ContentType: ct,
+		Header:      resp.Header.Clone(),
+		Method:      cl.method,
+		Path:        cl.path,
+		Attempts:    cl.attempt,
+	}
+	if m := httpErrorMessage(ct, body); m != "" {
+		e.Message = cl.c.redact(m)
+	}
+	e.Body = cl.c.redact(bodyExcerpt(body))
+	for _, vs := range e.Header { // a proxy may reflect request headers
+		for i := range vs {
+			vs[i] = cl.c.redact(vs[i])
+		}
+	}
+	e.RetryAfter, _ = retryAfter(resp.Header, time.Now())
+	for _, h := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Ms-Request-Id"} {
+		if v := resp.Header.Get(h); v != "" {
+			e.RequestID = v
+			break
+		}
+	}
+	return e
+}
+
+func (cl *call) logAttempt(resp *http.Response, err error) {
+	l := cl.c.logger
+	if l == nil || !l.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", cl.method),
+		slog.String("path", cl.path),
+		slog.Int("attempt", cl.attempt),
+		slog.Duration("duration", time.Since(cl.started)),
+		slog.Duration("wait", cl.wait),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", cl.c.redact(err.Error())))
+	}
+	l.LogAttrs(context.Background(), slog.LevelDebug, "which50: attempt", attrs...)
+}
+
+// retryableStatus reports the statuses worth another attempt.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableTransportError reports whether a failed round trip is worth
+// another attempt: connection failures are, while a bad certificate or a
+// failing Authenticator are not. (A refused redirect comes with a response,
+// so it never gets here.)
+func retryableTransportError(err error) bool {
+	if isContextError(err) {
+		return false
+	}
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return false
+	}
+	var ae *authError
+	return !errors.As(err, &ae)
+}
+
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// notSent reports whether a transport error shows that the request never
+// reached the server: the connection could not be made. Only then may a
+// write be sent again.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial" && !isContextError(err)
+}
+
+func isNetError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// retryAfter parses a Retry-After header, in seconds or as an HTTP date; a
+// date in the past means no wait. ok is false when there is no valid header.
+func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		const maxSecs = int64(math.MaxInt64 / int64(time.Second))
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// formatSniff asks handle to sniff the body: the response had no Content-Type.
+const formatSniff Format = -1
+
+// formatOf maps a response Content-Type to the decoder for it.
+func formatOf(contentType string) (Format, bool) {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch {
+	case mt == "":
+		return formatSniff, true
+	case mt == "application/json", mt == "text/json", mt == "application/csp-report", strings.HasSuffix(mt, "+json"):
+		return FormatJSON, true
+	case mt == "application/xml", mt == "text/xml", strings.HasSuffix(mt, "+xml"):
+		return FormatXML, true
+	}
+	return 0, false
+}
+
+// sniff guesses the format of a body from its first significant byte.
+func sniff(head []byte) Format {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	if len(head) > 0 && head[0] == '<' {
+		return FormatXML
+	}
+	return FormatJSON
+}
+
+// httpErrorMessage extracts the message of an ASP.NET HttpError body, JSON
+// (PascalCase or camelCase) or XML. Other bodies, such as HTML pages, give "".
+func httpErrorMessage(contentType string, body []byte) string {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return ""
+	}
+	format, ok := formatOf(contentType)
+	if !ok && !strings.HasPrefix(strings.ToLower(contentType), "text/plain") {
+		return ""
+	}
+	if format == formatSniff || !ok {
+		format = sniff(trimmed)
+		if format == FormatJSON && trimmed[0] != '{' {
+			return ""
+		}
+	}
+	var m struct {
+		Message          string
+		ExceptionMessage string
+	}
+	if format == FormatXML {
+		var x struct {
+			XMLName          xml.Name `xml:"Error"`
+			Message          string   `xml:"Message"`
+			ExceptionMessage string   `xml:"ExceptionMessage"`
+		}
+		if xml.Unmarshal(trimmed, &x) != nil {
+			return ""
+		}
+		m.Message, m.ExceptionMessage = x.Message, x.ExceptionMessage
+	} else if json.Unmarshal(trimmed, &m) != nil { // matches "message" too
+		return ""
+	}
+	msg := strings.TrimSpace(m.Message)
+	if msg == "" {
+		msg = strings.TrimSpace(m.ExceptionMessage)
+	}
+	if len(msg) > excerptLimit {
+		msg = strings.ToValidUTF8(msg[:excerptLimit], "") + "…"
+	}
+	return msg
+}
+
+// bodyExcerpt returns a bounded, valid UTF-8 excerpt of a body.
+func bodyExcerpt(b []byte) string {
+	if len(b) > excerptLimit {
+		return strings.ToValidUTF8(string(b[:excerptLimit]), "\uFFFD") + "…"
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+// readPrefix reads up to n bytes of r.
+func readPrefix(r io.Reader, n int) []byte {
+	b := make([]byte, n)
+	k, _ := io.ReadFull(r, b)
+	return b[:k]
+}
+
+// drainAndClose consumes a bounded remainder of a body, so that its
+// connection can be reused, then closes it.
+func drainAndClose(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+	body.Close()
+}
+
+// limitedReader fails with ErrResponseTooLarge once more than n bytes have
+// been read.
+type limitedReader struct {
+	r io.Reader
+	n int64 // bytes still allowed
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return 0, ErrResponseTooLarge
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n+1] // one byte more than allowed tells "too large" from "exactly"
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	if l.n < 0 {
+		return n - 1, ErrResponseTooLarge
+	}
+	return n, err
+}
+
+// listOf asks for a list of m's items (T being the type m describes) and
+// returns them all, or an error and nothing.
+func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T, error) {
+	items := []T{}
+	item := new(T)
+	req.reset = func() { items = items[:0] }
+	req.decode = func(f Format, body io.Reader, contentLength int64) error {
+		if contentLength > 0 {
+			if n := m.expectedItems(f, contentLength); n > cap(items) {
+				items = make([]T, 0, n)
+			}
+		}
+		return decodeList(f, body, m, unsafe.Pointer(item), func() bool {
+			items = append(items, *item)
+			return true
+		})
+	}
+	if err := c.do(ctx, req); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// seqOf is the streaming twin of listOf: it yields each item as soon as it
+// is decoded, so a list of any length is read in constant memory. An error
+// is yielded once, with a zero item, and ends the sequence; breaking out of
+// the loop closes the response at once. The request is made when iteration
+// starts, again on each iteration. Retries apply until the first item has
+// been yielded.
+func seqOf[T any](ctx context.Context, c *Client, m *model, newReq func() (*request, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		req, err := newReq()
+		if err != nil {
+			yield(*new(T), err)
+			return
+		}
+		req.stream = true
+		item := new(T)
+		req.decode = func(f Format, body io.Reader, _ int64) error {
+			return decodeList(f, body, m, unsafe.Pointer(item), func() bool {
+				req.committed = true
+				if !yield(*item, nil) {
+					req.stopped = true
+					return false
+				}
+				return true
+			})
+		}
+		if err := c.do(ctx, req); err != nil && !req.stopped {
+			yield(*new(T), err)
+		}
+	}
+}
+
+// oneOf asks for one item of m. An answer that holds none (an empty body,
+// null, a nil XML root) is a *DecodeError, unless optional is set: then
+// the result is nil.
+func oneOf[T any](ctx context.Context, c *Client, m *model, req *request, optional bool) (*T, error) {
+	var out *T
+	req.reset = func() { out = nil }
+	req.decode = func(f Format, body io.Reader, _ int64) error {
+		item := new(T)
+		found, err := decodeOne(f, body, m, unsafe.Pointer(item))
+		switch {
+		case err != nil:
+			return err
+		case found:
+			out = item
+		case !optional:
+			return &syntaxError{Format: strings.ToUpper(f.String()), Msg: "the answer holds no " + m.name}
+		}
+		return nil
+	}
+	if err := c.do(ctx, req); err != nil {
+		return nil, err
+	}
+	if out == nil && !optional {
+		// A 204 No Content: no body to decode.
+		return nil, &DecodeError{StatusCode: http.StatusNoContent, Offset: -1,
+			Err: fmt.Errorf("which50: %s %s: the answer holds no %s", req.method, c.baseURL.EscapedPath()+req.ep.escaped, m.name)}
+	}
+	return out, nil
+}
+
+// checkID reports a non-positive integer id, which no resource has, before
+// any request is made.
+func checkID(what string, id int64) error {
+	if id <= 0 {
+		return fmt.Errorf("which50: %s id must be positive, got %d", what, id)
+	}
+	return nil
+}
