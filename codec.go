@@ -59,7 +59,7 @@ type model struct {
 	// xmlOrder lists member indexes in the order DataContractSerializer
 	// writes them (ordinal by name), for the decoder's fast path.
 	xmlOrder []int
-	typ  reflect.Type
+	typ      reflect.Type
 	// zero clears a value of the model; appendZero appends a zero element
 	// to a *[]T and returns a pointer to it; setEmpty sets a *[]T to an
 	// empty, non-nil slice and setNil to nil.
