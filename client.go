@@ -75,8 +75,13 @@ func (f Format) accept() string {
 // Client talks to the Which50 API. Create one with NewClient and share it:
 // it is safe for concurrent use and holds a pool of connections.
 type Client struct {
-	// Contacts reads contacts' data: their communications.
+	// Contacts reads contacts and what they received and did.
 	Contacts *ContactsService
+	// ContactLists reads contact lists and their fields, and writes and
+	// imports contacts.
+	ContactLists *ContactListsService
+	// Journeys reads journeys, their activities, contacts and reports.
+	Journeys *JourneysService
 
 	baseURL    *url.URL
 	httpClient *http.Client // a copy of the caller's, with authTransport
@@ -145,6 +150,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	hc.Transport = &authTransport{base: c.transport, auth: auth, scheme: c.baseURL.Scheme, host: c.baseURL.Host}
 	c.httpClient = &hc
 	c.Contacts = &ContactsService{client: c}
+	c.ContactLists = &ContactListsService{client: c}
+	c.Journeys = &JourneysService{client: c}
 	return c, nil
 }
 

@@ -690,3 +690,11 @@ func checkID(what string, id int64) error {
 	}
 	return nil
 }
+
+// checkIDs checks two ids, as checkID does.
+func checkIDs(what1 string, id1 int64, what2 string, id2 int64) error {
+	if err := checkID(what1, id1); err != nil {
+		return err
+	}
+	return checkID(what2, id2)
+}
