@@ -109,7 +109,9 @@ var captureCases = []captureCase{
 			return []which50.ContactInteraction{{ID: 9103, Interaction: which50.InteractionEmail, Name: "Capture welcome", Occurred: zoned(2025, 1, 2, 10, 0, 0, 0, 60), Status: "Delivered", CampaignID: 9301, CampaignName: "Capture journey"}}
 		}},
 	{"GET-contacts-contactId-emails", "GET", "contacts/Y2FwdHVyZQ==/emails",
-		func(ctx context.Context, c *which50.Client) (any, error) { return c.Contacts.Emails(ctx, "Y2FwdHVyZQ==") },
+		func(ctx context.Context, c *which50.Client) (any, error) {
+			return c.Contacts.Emails(ctx, "Y2FwdHVyZQ==")
+		},
 		func(which50.Format) any {
 			return []which50.ContactEmail{{ID: 9201, Name: "Capture newsletter", Date: zoned(2025, 1, 2, 10, 0, 0, 123456700, 600), Delivered: 1, Open: 1}}
 		}},
@@ -128,7 +130,9 @@ var captureCases = []captureCase{
 			return []which50.ContactLandingPage{{ID: 9204, Name: "Capture page", Date: zoned(2025, 1, 4, 12, 30, 0, 0, 570), Link: 1}}
 		}},
 	{"GET-contacts-contactId-webforms", "GET", "contacts/Y2FwdHVyZQ==/webforms",
-		func(ctx context.Context, c *which50.Client) (any, error) { return c.Contacts.WebForms(ctx, "Y2FwdHVyZQ==") },
+		func(ctx context.Context, c *which50.Client) (any, error) {
+			return c.Contacts.WebForms(ctx, "Y2FwdHVyZQ==")
+		},
 		func(which50.Format) any {
 			return []which50.ContactWebForm{{ID: 9205, LandingPageID: 9204, Name: "Capture form", Date: zoned(2025, 1, 4, 12, 31, 0, 0, 570), Submitted: 1}}
 		}},
@@ -149,13 +153,19 @@ var captureCases = []captureCase{
 			}
 		}},
 	{"GET-contactLists-contactListId-fields-fieldId", "GET", "contactLists/9001/fields/9012",
-		func(ctx context.Context, c *which50.Client) (any, error) { return c.ContactLists.Field(ctx, 9001, 9012) },
+		func(ctx context.Context, c *which50.Client) (any, error) {
+			return c.ContactLists.Field(ctx, 9001, 9012)
+		},
 		func(which50.Format) any { return planField() }},
 	{"GET-contactLists-contactListId-import-importJobId.50", "GET", "contactLists/9001/import/{job}",
-		func(ctx context.Context, c *which50.Client) (any, error) { return c.ContactLists.ImportStatus(ctx, 9001, 5001) },
+		func(ctx context.Context, c *which50.Client) (any, error) {
+			return c.ContactLists.ImportStatus(ctx, 9001, 5001)
+		},
 		func(f which50.Format) any { return importJob(f, "Processing", 50, false) }},
 	{"GET-contactLists-contactListId-import-importJobId", "GET", "contactLists/9001/import/{job}",
-		func(ctx context.Context, c *which50.Client) (any, error) { return c.ContactLists.ImportStatus(ctx, 9001, 5001) },
+		func(ctx context.Context, c *which50.Client) (any, error) {
+			return c.ContactLists.ImportStatus(ctx, 9001, 5001)
+		},
 		func(f which50.Format) any { return importJob(f, "Finished", 100, true) }},
 	{"POST-contactLists-contactListId-import", "POST", "contactLists/9001/import",
 		func(ctx context.Context, c *which50.Client) (any, error) {
@@ -165,7 +175,9 @@ var captureCases = []captureCase{
 			return &which50.ImportJob{ID: byFormat[int64](f, 5002, 5003), ContactListID: 9001, CurrentStatus: "Created"}
 		}},
 	{"POST-contactLists-contactListId-import-importJobId-run", "POST", "contactLists/9001/import/{job}/run",
-		func(ctx context.Context, c *which50.Client) (any, error) { return c.ContactLists.RunImport(ctx, 9001, 5001, nil) },
+		func(ctx context.Context, c *which50.Client) (any, error) {
+			return c.ContactLists.RunImport(ctx, 9001, 5001, nil)
+		},
 		func(f which50.Format) any { return importJob(f, "Running", 0, false) }},
 	{"POST-contactLists-contactListId-contact", "POST", "contactLists/9001/contact",
 		func(ctx context.Context, c *which50.Client) (any, error) {
@@ -210,7 +222,9 @@ var captureCases = []captureCase{
 		func(ctx context.Context, c *which50.Client) (any, error) { return c.Journeys.Contacts(ctx, 9301) },
 		func(f which50.Format) any { return []which50.Contact{captureContact(f)} }},
 	{"GET-journeys-journeyId-activities-activityId-contacts", "GET", "journeys/9301/activities/9401/contacts",
-		func(ctx context.Context, c *which50.Client) (any, error) { return c.Journeys.ActivityContacts(ctx, 9301, 9401) },
+		func(ctx context.Context, c *which50.Client) (any, error) {
+			return c.Journeys.ActivityContacts(ctx, 9301, 9401)
+		},
 		func(f which50.Format) any { return []which50.Contact{captureContact(f)} }},
 	{"GET-journeys-journeyId-reports-emails-emailId-contacts-state", "GET", "journeys/9301/reports/emails/9601/contacts/Sent",
 		func(ctx context.Context, c *which50.Client) (any, error) {
