@@ -1,6 +1,6 @@
 package which50_test
 
-// Secrets tests (issue 3): credentials never reach error text, formatted
+// Secrets tests: credentials never reach error text, formatted
 // values, structured logs, URLs, or another host through a redirect.
 
 import (
