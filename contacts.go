@@ -3,8 +3,6 @@ package which50
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"iter"
 	"net/url"
 	"strings"
@@ -12,10 +10,6 @@ import (
 
 // ContactsService reads contacts' data. Reach it through Client.Contacts.
 type ContactsService service
-
-// Format prints the service's name only, so that formatting it never
-// expands the client and its credentials.
-func (s ContactsService) Format(f fmt.State, _ rune) { io.WriteString(f, "which50.ContactsService") }
 
 // errEmptyContactID is returned, without any request, for an empty id.
 var errEmptyContactID = errors.New("which50: contact id is empty")
