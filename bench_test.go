@@ -1,6 +1,6 @@
 package which50_test
 
-// Client-level benchmarks for issue 4: the SDK against what a user would
+// Client-level benchmarks: the cost of one SDK call against what a user would
 // write by hand with net/http and encoding/json or encoding/xml, and against
 // the floor of reading and discarding the same body, all on one loopback
 // which50test server, one payload and one shared transport. BENCHMARKS.md

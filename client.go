@@ -87,7 +87,7 @@ type Client struct {
 	httpClient *http.Client // a copy of the caller's, with authTransport
 	transport  http.RoundTripper
 	// creds keeps every secret behind one pointer: fmt, expanding a Client
-	// value it reaches without calling Format, prints only an address.
+	// value it reaches without calling String, prints only an address.
 	creds      *credentials
 	format     Format
 	maxRetries int
@@ -311,10 +311,6 @@ func (c Client) String() string {
 	}
 	return fmt.Sprintf("which50.Client{BaseURL: %s, Format: %s, Auth: %s}", c.base(), c.format, auth)
 }
-
-// Format prints the client as String does, whatever the verb, so that no
-// formatting of a Client can reveal its credentials.
-func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // LogValue describes the client for log/slog without its credentials.
 func (c Client) LogValue() slog.Value {

@@ -1,6 +1,6 @@
 package which50_test
 
-// Reliability tests (issue 3) against real loopback servers: retries,
+// Reliability tests against real loopback servers: retries,
 // Retry-After, cut transfers, size bounds, hostile payloads, connection
 // reuse, logging, concurrency and the caller's HTTP client.
 //

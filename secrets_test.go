@@ -1,6 +1,6 @@
 package which50_test
 
-// Secrets tests (issue 3): credentials never reach error text, formatted
+// Secrets tests: credentials never reach error text, formatted
 // values, structured logs, URLs, or another host through a redirect.
 
 import (
@@ -255,15 +255,16 @@ func TestSecretsNotInFormattedValues(t *testing.T) {
 }
 
 // appConfig is how a caller might keep the SDK's values: unexported fields,
-// where fmt cannot call their Format methods.
+// where fmt cannot call their String or Format methods.
 type appConfig struct {
 	auth   which50.Authenticator
 	client *which50.Client
 }
 
 // TestSecretsNotInNestedFormatting formats values that reach the Client or an
-// Authenticator where fmt cannot call their Format method: unexported fields
-// of the caller's own structs, the Contacts service, a dereferenced Client.
+// Authenticator where fmt cannot call their String or Format method:
+// unexported fields of the caller's own structs, the Contacts service, a
+// dereferenced Client.
 func TestSecretsNotInNestedFormatting(t *testing.T) {
 	t.Parallel()
 	for _, sc := range secretCases() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh runs issue 4's client-level benchmarks (bench_test.go) and prints
+# bench.sh runs the client-level benchmarks (bench_test.go) and prints
 # benchstat tables plus the ratios BENCHMARKS.md reports.
 #
 #   scripts/bench.sh [rounds] [outfile]     # defaults: 6, /tmp/bench.txt

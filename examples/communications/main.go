@@ -7,21 +7,28 @@
 //
 //	go run ./examples/communications
 //
-// To call the real API, set its base URL and a credential:
+// To call the real API, set a credential (and WHICH50_BASE_URL for another
+// root than the SDK's DefaultBaseURL):
 //
-//	WHICH50_BASE_URL=https://app.which50.com/Which50API/ \
 //	WHICH50_TOKEN=... go run ./examples/communications -contact 'ENCRYPTED-ID'
 //
-// Credentials: WHICH50_TOKEN is sent as a bearer token; otherwise
-// WHICH50_API_KEY is sent in the header named by WHICH50_API_KEY_HEADER
-// (default X-API-Key).
+// Environment, the same in every example program:
+//
+//   - WHICH50_TOKEN or WHICH50_API_KEY set: the real API, at
+//     WHICH50_BASE_URL or, when that is unset, the SDK's DefaultBaseURL.
+//     WHICH50_TOKEN is sent as a bearer token; otherwise WHICH50_API_KEY in
+//     the header WHICH50_API_KEY_HEADER (default X-API-Key).
+//   - WHICH50_BASE_URL set alone: that API, without a credential (with a
+//     warning).
+//   - None of them: the demo server.
 //
 // Flags:
 //
-//	-contact ID       the contact's encrypted id (default: the first demo contact)
-//	-format json|xml  the wire format to ask the API for (default json)
-//	-output table|json  a readable table, or JSON for other programs (default table)
-//	-timeout D        give up after D, retries included (default 30s)
+//	-contact ID           the contact's encrypted id (required with the real API;
+//	                      default: the first demo contact)
+//	-format json|xml      the wire format to ask the API for (default json)
+//	-output table|json    a readable table, or JSON for other programs (default table)
+//	-timeout D            give up after D, retries included (default 30s)
 //
 // Errors go to stderr and the exit status is 1 (2 for bad usage).
 package main
@@ -38,6 +45,7 @@ import (
 	"time"
 
 	"github.com/which50-go/which50"
+	"github.com/which50-go/which50/examples/internal/apienv"
 	"github.com/which50-go/which50/which50test"
 )
 
@@ -46,15 +54,15 @@ func main() {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 	case errors.As(err, new(usageError)):
-		fmt.Fprintln(os.Stderr, "communications:", err)
-		os.Exit(2)
+		os.Exit(2) // run has printed the problem and the usage
 	default:
 		fmt.Fprintln(os.Stderr, "communications:", err)
 		os.Exit(1)
 	}
 }
 
-// usageError is a problem with the command line or the environment.
+// usageError is a problem with the command line or the environment. run
+// prints it, with the usage, before returning it.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
@@ -70,18 +78,31 @@ const (
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("communications", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	contactID := fs.String("contact", "", "the contact's encrypted `id` (default: the first demo contact)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: communications [flags]\n\n"+
+			"Prints one contact's communications as a table or JSON.\n\nflags:\n")
+		fs.PrintDefaults()
+		apienv.WriteHelp(fs.Output())
+	}
+	contactID := fs.String("contact", "", "the contact's encrypted `id` (required with the real API; default: the first demo contact)")
 	formatName := fs.String("format", "json", "wire `format` to ask the API for: json or xml")
-	output := fs.String("output", "table", "`output`: table or json")
+	output := fs.String("output", "table", "`output` format: table or json")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this `duration`, retries included")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{err.Error()}
+		return usageError{err.Error()} // the flag package has printed it, with the usage
+	}
+	// bad prints a problem once, with the usage, and returns it.
+	bad := func(format string, a ...any) error {
+		msg := fmt.Sprintf(format, a...)
+		fmt.Fprintln(stderr, "communications:", msg)
+		fs.Usage()
+		return usageError{msg}
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q (use -contact ID)", fs.Arg(0))}
+		return bad("unexpected argument %q (use -contact ID)", fs.Arg(0))
 	}
 
 	var format which50.Format
@@ -91,22 +112,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "xml":
 		format = which50.FormatXML
 	default:
-		return usageError{fmt.Sprintf("-format %q: want json or xml", *formatName)}
+		return bad("-format %q: want json or xml", *formatName)
 	}
 	if *output != "table" && *output != "json" {
-		return usageError{fmt.Sprintf("-output %q: want table or json", *output)}
+		return bad("-output %q: want table or json", *output)
+	}
+	if *timeout <= 0 {
+		return bad("-timeout %s: must be positive", *timeout)
 	}
 
 	opts := []which50.Option{which50.WithFormat(format), which50.WithUserAgent("which50-communications-example")}
-	if baseURL := getenv("WHICH50_BASE_URL"); baseURL != "" {
-		auth, err := authFromEnv(getenv)
-		if err != nil {
-			return err
-		}
+	if api, ok := apienv.FromEnv(getenv); ok {
 		if *contactID == "" {
-			return usageError{"-contact is required when WHICH50_BASE_URL is set"}
+			return bad("-contact is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
 		}
-		opts = append(opts, which50.WithBaseURL(baseURL), which50.WithAuth(auth))
+		if api.Auth == nil {
+			fmt.Fprintln(stderr, "communications:", apienv.NoCredential)
+		}
+		opts = append(opts, api.Options()...)
 	} else {
 		srv := which50test.NewServer()
 		defer srv.Close()
@@ -114,8 +137,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if *contactID == "" {
 			*contactID = ids[0]
 		}
-		fmt.Fprintf(stderr, "demo: a fake Which50 API with %d contacts at %s (set WHICH50_BASE_URL and WHICH50_TOKEN to call the real one)\n",
-			len(ids), srv.URL)
+		fmt.Fprintf(stderr, "demo: a fake Which50 API with %d contacts at %s (set %s or %s to call the real one)\n",
+			len(ids), srv.URL, apienv.Token, apienv.APIKey)
 		opts = append(opts, which50.WithBaseURL(srv.URL))
 	}
 
@@ -134,21 +157,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return writeJSON(stdout, items)
 	}
 	return writeTable(stdout, *contactID, items)
-}
-
-// authFromEnv picks the credential from the environment.
-func authFromEnv(getenv func(string) string) (which50.Authenticator, error) {
-	if token := getenv("WHICH50_TOKEN"); token != "" {
-		return which50.BearerToken(token), nil
-	}
-	if key := getenv("WHICH50_API_KEY"); key != "" {
-		header := getenv("WHICH50_API_KEY_HEADER")
-		if header == "" {
-			header = "X-API-Key"
-		}
-		return which50.APIKeyHeader(header, key), nil
-	}
-	return nil, usageError{"WHICH50_BASE_URL is set but no credential: set WHICH50_TOKEN or WHICH50_API_KEY"}
 }
 
 // explain turns the SDK's errors into advice, keeping the original error
@@ -190,32 +198,11 @@ func writeTable(w io.Writer, contactID string, items []which50.ContactInteractio
 	return tw.Flush()
 }
 
-// jsonItem is the output shape of -output json: the API's field names, and
-// Occurred in RFC 3339 with the offset the platform recorded.
-type jsonItem struct {
-	ID           int64  `json:"Id"`
-	Interaction  string `json:"Interaction"`
-	Name         string `json:"Name"`
-	Occurred     string `json:"Occurred"`
-	Status       string `json:"Status"`
-	CampaignID   int64  `json:"CampaignId"`
-	CampaignName string `json:"CampaignName"`
-}
-
+// writeJSON prints items as an indented JSON array of the SDK's model, which
+// carries the API's field names; Occurred is RFC 3339 with the offset the
+// platform recorded.
 func writeJSON(w io.Writer, items []which50.ContactInteraction) error {
-	out := make([]jsonItem, len(items))
-	for i, it := range items {
-		out[i] = jsonItem{
-			ID:           it.ID,
-			Interaction:  string(it.Interaction),
-			Name:         it.Name,
-			Occurred:     it.Occurred.Format("2006-01-02T15:04:05.9999999-07:00"),
-			Status:       it.Status,
-			CampaignID:   it.CampaignID,
-			CampaignName: it.CampaignName,
-		}
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(items)
 }

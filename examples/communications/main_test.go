@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/which50-go/which50"
 	"github.com/which50-go/which50/which50test"
 )
@@ -77,28 +79,29 @@ func TestDemoJSONOutputKeepsInstantsAndOffsets(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run: %v\n%s", err, stderr)
 		}
-		var got []jsonItem
+		// The SDK's own model, with the API's field names.
+		for _, name := range []string{`"Id":`, `"Interaction":`, `"Occurred":`, `"CampaignId":`, `"CampaignName":`} {
+			if !strings.Contains(stdout, name) {
+				t.Errorf("%s: output lacks %s:\n%s", format, name, stdout)
+			}
+		}
+		var got []which50.ContactInteraction
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Fatalf("output is not JSON: %v\n%s", err, stdout)
 		}
 		_, items := demoItems()
-		if len(got) != len(items) {
-			t.Fatalf("%d items, want %d", len(got), len(items))
-		}
-		for i, it := range items {
-			when, err := time.Parse(time.RFC3339Nano, got[i].Occurred)
-			_, gotOff := when.Zone()
-			_, wantOff := it.Occurred.Zone()
-			if err != nil || !when.Equal(it.Occurred) || gotOff != wantOff {
-				t.Errorf("%s item %d occurred %q, want %v with its offset", format, i, got[i].Occurred, it.Occurred)
-			}
-			if got[i].ID != it.ID || got[i].Name != it.Name || got[i].Interaction != string(it.Interaction) ||
-				got[i].Status != it.Status || got[i].CampaignID != it.CampaignID || got[i].CampaignName != it.CampaignName {
-				t.Errorf("%s item %d = %+v, want %+v", format, i, got[i], it)
-			}
+		if diff := cmp.Diff(items, got, sameTime); diff != "" {
+			t.Errorf("%s: -output json (-want +got):\n%s", format, diff)
 		}
 	}
 }
+
+// sameTime compares times by instant and by the offset they carry.
+var sameTime = cmp.Comparer(func(a, b time.Time) bool {
+	_, ao := a.Zone()
+	_, bo := b.Zone()
+	return a.Equal(b) && ao == bo
+})
 
 func TestOtherDemoContact(t *testing.T) {
 	id := which50test.DemoContactIDs(3)[2]
@@ -177,15 +180,58 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"-format", "yaml"}, nil, "want json or xml"},
 		{[]string{"-output", "csv"}, nil, "want table or json"},
+		{[]string{"-timeout", "-1s"}, nil, "-timeout -1s: must be positive"},
+		{[]string{"-timeout", "0"}, nil, "-timeout 0s: must be positive"},
 		{[]string{"-nope"}, nil, "flag provided but not defined"},
+		{[]string{"-timeout", "soon"}, nil, "invalid value"},
 		{[]string{"extra"}, nil, "unexpected argument"},
-		{[]string{"-contact", "c"}, map[string]string{"WHICH50_BASE_URL": "http://127.0.0.1:1/Which50API"}, "no credential"},
 		{nil, map[string]string{"WHICH50_BASE_URL": "http://127.0.0.1:1/Which50API", "WHICH50_TOKEN": "t"}, "-contact is required"},
+		// A credential alone means the real API, never the demo.
+		{nil, map[string]string{"WHICH50_TOKEN": "t"}, "-contact is required"},
+		{nil, map[string]string{"WHICH50_API_KEY": "k"}, "-contact is required"},
 	}
 	for _, tt := range tests {
-		_, _, err := runMain(t, tt.args, tt.vars)
+		_, stderr, err := runMain(t, tt.args, tt.vars)
 		if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), tt.text) {
 			t.Errorf("run %q: err = %v, want a usage error with %q", tt.args, err, tt.text)
+			continue
 		}
+		// Printed once, by run, with the usage; main prints nothing more.
+		if n := strings.Count(stderr, tt.text); n != 1 || strings.Count(stderr, "usage: communications") != 1 {
+			t.Errorf("run %q: stderr holds %q %d times, want once with the usage:\n%s", tt.args, tt.text, n, stderr)
+		}
+		if strings.Contains(stderr, "demo:") {
+			t.Errorf("run %q: started the demo:\n%s", tt.args, stderr)
+		}
+	}
+}
+
+func TestHelpListsTheEnvironment(t *testing.T) {
+	_, stderr, err := runMain(t, []string{"-h"}, nil)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: err = %v, want flag.ErrHelp (exit 0)", err)
+	}
+	for _, want := range []string{"usage: communications", "-format", "-output", "-timeout", "-contact",
+		"WHICH50_BASE_URL", "WHICH50_TOKEN", "WHICH50_API_KEY", "WHICH50_API_KEY_HEADER"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("-h does not mention %s:\n%s", want, stderr)
+		}
+	}
+}
+
+// WHICH50_BASE_URL alone calls that API without a credential, and says so.
+func TestBaseURLWithoutCredential(t *testing.T) {
+	srv := which50test.NewServer()
+	defer srv.Close()
+	srv.SetCommunications("c", which50test.DemoCommunications("c", 2, 1))
+	stdout, stderr, err := runMain(t, []string{"-contact", "c"}, map[string]string{"WHICH50_BASE_URL": srv.URL})
+	if err != nil || !strings.HasPrefix(stdout, "Contact c: 2 communications") {
+		t.Fatalf("run: %v\nstdout %s\nstderr %s", err, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "requests are anonymous") || strings.Contains(stderr, "demo") {
+		t.Errorf("stderr %q, want the no-credential warning and no demo", stderr)
+	}
+	if r, _ := srv.LastRequest(); r.Header.Get("Authorization") != "" {
+		t.Errorf("request sent a credential: %v", r.Header)
 	}
 }

@@ -11,11 +11,6 @@ import (
 	"github.com/which50-go/which50"
 )
 
-// occurredLayout is RFC 3339 as Json.NET writes a DateTimeOffset: the
-// offset as ±hh:mm (+00:00, never Z), the fraction with trailing zeros
-// trimmed and no dot when it is zero.
-const occurredLayout = "2006-01-02T15:04:05.999999999-07:00"
-
 // columns are the output's fields: the wire field names plus ContactId.
 var columns = []string{"ContactId", "Id", "Interaction", "Name", "Occurred", "Status", "CampaignId", "CampaignName"}
 
@@ -36,16 +31,11 @@ func newEncoder(format string) encoder {
 	return &jsonlEncoder{}
 }
 
-// record is one line of JSON output.
+// record is one line of JSON output: the SDK's model, whose json tags are
+// the API's field names, after the id of the contact it belongs to.
 type record struct {
-	ContactID    string  `json:"ContactId"`
-	ID           int64   `json:"Id"`
-	Interaction  string  `json:"Interaction"`
-	Name         string  `json:"Name"`
-	Occurred     *string `json:"Occurred"` // null when the API sent none
-	Status       string  `json:"Status"`
-	CampaignID   int64   `json:"CampaignId"`
-	CampaignName string  `json:"CampaignName"`
+	ContactID string `json:"ContactId"`
+	which50.ContactInteraction
 }
 
 type jsonlEncoder struct{ buf bytes.Buffer }
@@ -57,29 +47,34 @@ func (e *jsonlEncoder) appendContact(buf []byte, contactID string, items []which
 	enc := json.NewEncoder(&e.buf)
 	enc.SetEscapeHTML(false)
 	for _, it := range items {
-		r := record{
-			ContactID:    contactID,
-			ID:           it.ID,
-			Interaction:  string(it.Interaction),
-			Name:         it.Name,
-			Occurred:     formatOccurred(it.Occurred),
-			Status:       it.Status,
-			CampaignID:   it.CampaignID,
-			CampaignName: it.CampaignName,
-		}
-		// A record of strings and integers always encodes (invalid UTF-8
-		// becomes U+FFFD), and Encode ends it with a newline.
-		_ = enc.Encode(&r)
+		it.Occurred = encodable(it.Occurred)
+		// A record of strings, integers and a time of a four-digit year
+		// always encodes (invalid UTF-8 becomes U+FFFD), and Encode ends it
+		// with a newline.
+		_ = enc.Encode(&record{contactID, it})
 	}
 	return append(buf, e.buf.Bytes()...)
 }
 
-func formatOccurred(t time.Time) *string {
-	if t.IsZero() {
-		return nil
+// encodable returns t, or its instant in UTC when its own clock reads a
+// year RFC 3339 cannot write (time.Time's MarshalJSON fails on it): an
+// instant at the edge of .NET's range, years 1-9999 in UTC, shifted out of
+// it by its offset.
+func encodable(t time.Time) time.Time {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return t.UTC()
 	}
-	s := t.Format(occurredLayout)
-	return &s
+	return t
+}
+
+// formatOccurred writes t as the JSON output does (time.Time's MarshalJSON:
+// RFC 3339, Z for UTC, trailing zeros of the fraction trimmed), and "" for
+// the zero time, which the JSON output leaves out.
+func formatOccurred(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return encodable(t).Format(time.RFC3339Nano)
 }
 
 type csvEncoder struct {
@@ -98,16 +93,12 @@ func (e *csvEncoder) appendContact(buf []byte, contactID string, items []which50
 	e.buf.Reset()
 	cw := csv.NewWriter(&e.buf)
 	for _, it := range items {
-		occurred := ""
-		if p := formatOccurred(it.Occurred); p != nil {
-			occurred = *p
-		}
 		e.row = append(e.row[:0],
 			contactID,
 			strconv.FormatInt(it.ID, 10),
 			string(it.Interaction),
 			it.Name,
-			occurred,
+			formatOccurred(it.Occurred),
 			it.Status,
 			strconv.FormatInt(it.CampaignID, 10),
 			it.CampaignName,

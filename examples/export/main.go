@@ -12,27 +12,30 @@
 // request rate shared by all workers (-rate, requests per second, counting
 // retries too); retries of transient failures come from the SDK.
 //
-// Where it reads from:
+// Where it reads from (the environment rule of every example program):
 //
-//   - With WHICH50_BASE_URL, WHICH50_TOKEN or WHICH50_API_KEY set, it calls
-//     the real API (WHICH50_BASE_URL defaults to the SDK's DefaultBaseURL).
-//     WHICH50_TOKEN is sent as a bearer token; WHICH50_API_KEY in the header
-//     WHICH50_API_KEY_HEADER (default X-API-Key). Without FILE it reads the
-//     ids from standard input.
+//   - With WHICH50_TOKEN or WHICH50_API_KEY set, it calls the real API, at
+//     WHICH50_BASE_URL or, when that is unset, the SDK's DefaultBaseURL.
+//     WHICH50_TOKEN is sent as a bearer token; otherwise WHICH50_API_KEY in
+//     the header WHICH50_API_KEY_HEADER (default X-API-Key). With
+//     WHICH50_BASE_URL alone it calls that API without a credential (with
+//     a warning). Without FILE it reads the ids from standard input.
 //   - With none of them set, it starts an embedded which50test demo server
 //     holding -demo-contacts contacts, each answer delayed by -demo-latency.
 //     Without FILE it exports every demo contact.
 //
+// -format json|xml chooses what is asked of the API (default json).
+//
 // Output (to standard output, or -o FILE):
 //
-//   - -format jsonl (the default): one JSON object a line, with the
-//     interaction's wire field names plus "ContactId":
+//   - -output jsonl (the default): one JSON object a line, the SDK's
+//     ContactInteraction with its wire field names, plus "ContactId":
 //     {"ContactId":"...","Id":1203,"Interaction":"Email","Name":"...","Occurred":"2026-10-14T09:30:12.6960966+10:00","Status":"Opened","CampaignId":1042,"CampaignName":"..."}
-//     Occurred is RFC 3339 with the offset the platform recorded and the
-//     fraction it sent (trailing zeros trimmed, as the API writes it), or
-//     null if the API sent none. An interaction with no campaign has
-//     CampaignId 0 and CampaignName "".
-//   - -format csv: the same fields, with a header line.
+//     Occurred is RFC 3339 with the offset the platform recorded (Z for
+//     UTC) and the fraction it sent, and is left out if the API sent none.
+//     An interaction with no campaign has CampaignId 0 and CampaignName "".
+//   - -output csv: the same fields, with a header line; an empty Occurred
+//     when the API sent none.
 //
 // Order: contacts appear in the order of their ids in the input, each
 // contact's interactions in the API's order (newest first), and a contact's
@@ -77,6 +80,7 @@ import (
 	"time"
 
 	"github.com/which50-go/which50"
+	"github.com/which50-go/which50/examples/internal/apienv"
 	"github.com/which50-go/which50/which50test"
 )
 
@@ -101,10 +105,10 @@ const (
 type config struct {
 	concurrency  int
 	rate         float64
-	format       string
-	output       string
+	format       string // asked of the API: json or xml
+	output       string // written: jsonl or csv
+	outFile      string // "" for standard output
 	failedFile   string
-	wire         string
 	retries      int
 	retryWait    time.Duration
 	timeout      time.Duration
@@ -146,17 +150,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: export [flags] [FILE]\n\n"+
 			"Writes the communications of the contacts whose ids are in FILE (one a line,\n"+
-			"\"-\" for stdin) as JSON lines or CSV. Without WHICH50_BASE_URL, WHICH50_TOKEN or\n"+
-			"WHICH50_API_KEY it runs on an embedded demo server and, without FILE, exports\n"+
-			"all its contacts.\n\nflags:")
+			"\"-\" for stdin) as JSON lines or CSV. On the embedded demo server, without\n"+
+			"FILE, it exports all its contacts; with the real API, without FILE, it reads\n"+
+			"the ids from stdin.\n\nflags:")
 		fs.PrintDefaults()
+		apienv.WriteHelp(fs.Output())
 	}
 	fs.IntVar(&cfg.concurrency, "concurrency", 8, "contacts fetched at the same time")
 	fs.Float64Var(&cfg.rate, "rate", 0, "most requests per second, over all workers and retries (0: no limit)")
-	fs.StringVar(&cfg.format, "format", "jsonl", "output format: jsonl or csv")
-	fs.StringVar(&cfg.output, "o", "", "write to this file instead of stdout")
-	fs.StringVar(&cfg.failedFile, "failed", "", "write the ids not exported (failed or interrupted) to this file")
-	fs.StringVar(&cfg.wire, "wire", "json", "format asked of the API: json or xml")
+	fs.StringVar(&cfg.format, "format", "json", "wire format to ask the API for: json or xml")
+	fs.StringVar(&cfg.output, "output", "jsonl", "output format: jsonl or csv")
+	fs.StringVar(&cfg.outFile, "o", "", "write to this `file` instead of stdout")
+	fs.StringVar(&cfg.failedFile, "failed", "", "write the ids not exported (failed or interrupted) to this `file`")
 	fs.IntVar(&cfg.retries, "retries", which50.DefaultMaxRetries, "retries of a transient failure, per contact")
 	fs.DurationVar(&cfg.retryWait, "retry-wait", which50.DefaultRetryWaitMin, "first wait before a retry; later waits double, up to "+which50.DefaultRetryWaitMax.String())
 	fs.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "time limit for one contact, retries included")
@@ -176,20 +181,30 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.rate < 0 {
 		problems = append(problems, "-rate must not be negative")
 	}
-	if cfg.format != "jsonl" && cfg.format != "csv" {
-		problems = append(problems, "-format must be jsonl or csv")
+	switch cfg.format {
+	case "json", "xml":
+	case "jsonl", "csv":
+		problems = append(problems, fmt.Sprintf("-format %q: -format is the wire format, json or xml; choose %s output with -output", cfg.format, cfg.format))
+	default:
+		problems = append(problems, fmt.Sprintf("-format %q: want json or xml", cfg.format))
 	}
-	if cfg.wire != "json" && cfg.wire != "xml" {
-		problems = append(problems, "-wire must be json or xml")
+	if cfg.output != "jsonl" && cfg.output != "csv" {
+		problems = append(problems, fmt.Sprintf("-output %q: want jsonl or csv", cfg.output))
 	}
-	if cfg.retries < 0 || cfg.retryWait < 0 {
-		problems = append(problems, "-retries and -retry-wait must not be negative")
+	if cfg.retries < 0 {
+		problems = append(problems, fmt.Sprintf("-retries %d: must not be negative", cfg.retries))
+	}
+	if cfg.retryWait < 0 {
+		problems = append(problems, fmt.Sprintf("-retry-wait %s: must not be negative", cfg.retryWait))
 	}
 	if cfg.timeout <= 0 {
-		problems = append(problems, "-timeout must be positive")
+		problems = append(problems, fmt.Sprintf("-timeout %s: must be positive", cfg.timeout))
 	}
-	if cfg.demoContacts < 0 || cfg.demoLatency < 0 {
-		problems = append(problems, "-demo-contacts and -demo-latency must not be negative")
+	if cfg.demoContacts < 0 {
+		problems = append(problems, fmt.Sprintf("-demo-contacts %d: must not be negative", cfg.demoContacts))
+	}
+	if cfg.demoLatency < 0 {
+		problems = append(problems, fmt.Sprintf("-demo-latency %s: must not be negative", cfg.demoLatency))
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -210,19 +225,17 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		which50.WithRetryWait(cfg.retryWait, max(cfg.retryWait, which50.DefaultRetryWaitMax)),
 		which50.WithUserAgent("which50-export/" + which50.Version),
 	}
-	if cfg.wire == "xml" {
+	if cfg.format == "xml" {
 		opts = append(opts, which50.WithFormat(which50.FormatXML))
 	}
 
 	var ids []string
 	source := "the demo server"
-	if env, ok := apiFromEnv(); ok {
-		source = env.baseURL
-		opts = append(opts, which50.WithBaseURL(env.baseURL))
-		if env.auth != nil {
-			opts = append(opts, which50.WithAuth(env.auth))
-		} else {
-			fmt.Fprintln(stderr, "export: warning: neither WHICH50_TOKEN nor WHICH50_API_KEY is set; requests are anonymous")
+	if api, ok := apienv.FromEnv(os.Getenv); ok {
+		source = api.BaseURL
+		opts = append(opts, api.Options()...)
+		if api.Auth == nil {
+			fmt.Fprintln(stderr, "export:", apienv.NoCredential)
 		}
 		if cfg.input == "" {
 			cfg.input = "-"
@@ -247,13 +260,13 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 
 	out := stdout
 	outName := "stdout"
-	if cfg.output != "" {
-		f, err := os.Create(cfg.output)
+	if cfg.outFile != "" {
+		f, err := os.Create(cfg.outFile)
 		if err != nil {
 			return fmt.Errorf("create output: %w", err)
 		}
 		defer f.Close()
-		out, outName = f, cfg.output
+		out, outName = f, cfg.outFile
 	}
 
 	ex := &exporter{
@@ -290,36 +303,6 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		return exitError{exitFailures}
 	}
 	return nil
-}
-
-// apiConfig is the real API, as configured by the environment.
-type apiConfig struct {
-	baseURL string
-	auth    which50.Authenticator
-}
-
-func apiFromEnv() (apiConfig, bool) {
-	base := os.Getenv("WHICH50_BASE_URL")
-	token := os.Getenv("WHICH50_TOKEN")
-	key := os.Getenv("WHICH50_API_KEY")
-	if base == "" && token == "" && key == "" {
-		return apiConfig{}, false
-	}
-	if base == "" {
-		base = which50.DefaultBaseURL
-	}
-	cfg := apiConfig{baseURL: base}
-	switch {
-	case token != "":
-		cfg.auth = which50.BearerToken(token)
-	case key != "":
-		header := os.Getenv("WHICH50_API_KEY_HEADER")
-		if header == "" {
-			header = "X-API-Key"
-		}
-		cfg.auth = which50.APIKeyHeader(header, key)
-	}
-	return cfg, true
 }
 
 // seedDemo fills srv with n demo contacts of varied history lengths (1 to
@@ -411,7 +394,7 @@ func (ex *exporter) run(parent context.Context) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 
-	if err := newEncoder(ex.cfg.format).begin(ex.w); err != nil {
+	if err := newEncoder(ex.cfg.output).begin(ex.w); err != nil {
 		ex.writeErr = err
 		return
 	}
@@ -439,7 +422,7 @@ func (ex *exporter) run(parent context.Context) {
 	var wg sync.WaitGroup
 	for range ex.cfg.concurrency {
 		wg.Go(func() {
-			enc := newEncoder(ex.cfg.format)
+			enc := newEncoder(ex.cfg.output)
 			for i := range jobs {
 				f := fetched{idx: i}
 				var items []which50.ContactInteraction
@@ -584,7 +567,7 @@ func (ex *exporter) summary(w io.Writer, source, outName string) {
 		}
 		fmt.Fprintf(w, "export: failures by kind: %s\n", strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(w, "export: %d interactions written to %s as %s\n", ex.items.Load(), outName, ex.cfg.format)
+	fmt.Fprintf(w, "export: %d interactions written to %s as %s\n", ex.items.Load(), outName, ex.cfg.output)
 	fmt.Fprintf(w, "export: %d requests in %s (%.0f req/s)\n", reqs, ex.elapsed.Round(time.Millisecond), rate)
 	const maxListed = 20
 	for n, i := range failedIDs {
