@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// The date forms the API sends (see spec/WIRE.md):
+// The date forms the API sends (see docs/wire-format.md):
 //
 //	2024-12-27T18:06:00.6960966+10:00   Json.NET DateTimeOffset (0-7 fraction digits)
 //	2024-12-27T18:06:00Z                 Json.NET DateTime, kind Utc
