@@ -76,6 +76,11 @@ const (
 	// EmptyOmitted leaves the member out, as some Json.NET configurations do
 	// with NullValueHandling.Ignore (and DataContract's EmitDefaultValue=false).
 	EmptyOmitted
+	// EmptyAsIgnoredNull treats an empty string as null the way the
+	// service's own configuration does: Json.NET's NullValueHandling.Ignore
+	// leaves it out of JSON, and DataContract writes i:nil="true" in XML.
+	// The models other than ContactInteraction are always written so.
+	EmptyAsIgnoredNull
 )
 
 // NewServer starts and returns a new Server with no contacts. The caller
