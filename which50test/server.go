@@ -139,17 +139,29 @@ func (s *Server) DeleteContact(contactID string) {
 	delete(s.st.people, contactID)
 }
 
-// SeedDemo fills the server with contacts demo contacts of perContact
-// interactions each (see DemoCommunications) and returns their ids in a
-// stable order. The ids look like the service's encrypted contact ids:
-// base64 text that holds '/', '+' and '=', so they exercise path escaping;
-// the first id always holds both '/' and '+'. The same arguments always give
-// the same ids and data.
+// SeedDemo fills the server with a deterministic demo account: contacts
+// demo contacts of perContact interactions each (see DemoCommunications),
+// and returns their ids in a stable order. The ids look like the service's
+// encrypted contact ids: base64 text that holds '/', '+' and '=', so they
+// exercise path escaping; the first id always holds both '/' and '+'.
+//
+// The contacts belong to list 1001 ("Members"), whose fields include a
+// drop-down (Plan); lists 1002 to 1004 are empty, to write and import into.
+// Each campaign of the interactions is a journey (1042, 1043, 1051, 1060,
+// 1077, 1080, 1091) with an activity per message, its contacts, and email
+// and landing page reports; each contact's emails, text messages, landing
+// pages, web forms and journey activities are taken from its interactions.
+// The same arguments always give the same ids and data.
 func (s *Server) SeedDemo(contacts, perContact int) []string {
 	ids := DemoContactIDs(contacts)
+	people := make([]which50.Contact, len(ids))
+	comms := make([][]which50.ContactInteraction, len(ids))
 	for i, id := range ids {
-		s.SetCommunications(id, DemoCommunications(id, perContact, int64(i)))
+		comms[i] = DemoCommunications(id, perContact, int64(i))
+		s.SetCommunications(id, comms[i])
+		people[i] = demoContact(id, i)
 	}
+	s.seedDemoAccount(people, comms)
 	return ids
 }
 

@@ -115,8 +115,12 @@ func (st *state) orderedValues(listID int64, m map[string]any) values {
 	}
 	vs := make(values, 0, len(m))
 	if l := st.lists[listID]; l != nil {
-		fields := slices.Clone(l.fields)
-		slices.SortStableFunc(fields, func(a, b which50.ContactSchemaField) int { return cmp.Compare(a.Position, b.Position) })
+		byPosition := func(a, b which50.ContactSchemaField) int { return cmp.Compare(a.Position, b.Position) }
+		fields := l.fields
+		if !slices.IsSortedFunc(fields, byPosition) {
+			fields = slices.Clone(fields)
+			slices.SortStableFunc(fields, byPosition)
+		}
 		for _, f := range fields {
 			if v, ok := m[f.Name]; ok && vs.index(f.Name) < 0 {
 				vs = append(vs, field{f.Name, fromGo(v)})
