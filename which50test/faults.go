@@ -131,8 +131,8 @@ func (s *Server) RequireBearerToken(token string) {
 	s.setAuth(&authRule{header: "Authorization", value: "Bearer " + token, challenge: "Bearer"})
 }
 
-// RequireAPIKey makes the server demand the header "header: key" on the
-// communications route, answering 401 like RequireBearerToken otherwise. It
+// RequireAPIKey makes the server demand the header "header: key" on every
+// route, answering 401 like RequireBearerToken otherwise. It
 // replaces any earlier Require call.
 func (s *Server) RequireAPIKey(header, key string) {
 	s.setAuth(&authRule{header: header, value: key, challenge: "ApiKey"})

@@ -22,8 +22,8 @@ const BasePath = "/Which50API"
 const maxLoggedRequests = 1000
 
 // Server is a fake Which50 API: a real HTTP server on loopback that serves
-// GET {URL}/contacts/{contactId}/communications with the wire formats of the
-// ASP.NET service (Json.NET JSON, DataContract XML, content negotiation,
+// the API's routes (see the package documentation) with the wire formats of
+// the ASP.NET service (Json.NET JSON, DataContract XML, content negotiation,
 // HttpError bodies). Configure it with its methods; all are safe for
 // concurrent use, also while requests are served.
 type Server struct {
@@ -83,7 +83,7 @@ const (
 	EmptyAsIgnoredNull
 )
 
-// NewServer starts and returns a new Server with no contacts. The caller
+// NewServer starts and returns a new Server with no data. The caller
 // should call Close when finished, to shut it down.
 func NewServer() *Server {
 	s := &Server{

@@ -268,7 +268,8 @@ func (s *Server) SetContactList(l which50.ContactList) {
 }
 
 // SetFields sets the fields of list listID, in the order given, replacing
-// any earlier ones. The server keeps its own copy.
+// any earlier ones. The server keeps its own copy. Like every route of a
+// list, the fields are served once the list is set with SetContactList.
 func (s *Server) SetFields(listID int64, fields []which50.ContactSchemaField) {
 	cp := make([]which50.ContactSchemaField, len(fields))
 	for i, f := range fields {
