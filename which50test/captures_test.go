@@ -56,19 +56,21 @@ func send(t *testing.T, method, rawURL, acceptType, body string) reply {
 	return reply{resp.StatusCode, resp.Header, string(b)}
 }
 
-// mediaTypes are the Accept values that select each capture's format.
-var mediaTypes = map[string]string{"json": "application/json", "xml": "application/xml"}
+// mediaTypes returns the Accept values that select each capture's format.
+func mediaTypes() map[string]string {
+	return map[string]string{"json": "application/json", "xml": "application/xml"}
+}
 
 // expectCapture sends a request for the capture name.ext and compares the
 // answer with it.
 func expectCapture(t *testing.T, s *Server, name, ext, method, path, body string) {
 	t.Helper()
-	got := send(t, method, s.URL+path, mediaTypes[ext], body)
+	got := send(t, method, s.URL+path, mediaTypes()[ext], body)
 	want := readCapture(t, name+"."+ext)
 	if got.status != 200 || got.body != want {
 		t.Errorf("%s %s (%s): %d\n got %s\nwant %s", method, path, ext, got.status, got.body, want)
 	}
-	wantCT := mediaTypes[ext] + "; charset=utf-8"
+	wantCT := mediaTypes()[ext] + "; charset=utf-8"
 	if want == "" {
 		wantCT = "" // the empty answer has no Content-Type at all
 	}
@@ -76,10 +78,6 @@ func expectCapture(t *testing.T, s *Server, name, ext, method, path, body string
 		t.Errorf("%s %s (%s): Content-Type %q, want %q", method, path, ext, got.header.Get("Content-Type"), wantCT)
 	}
 }
-
-// unspecified is a zone for DateTime values the service keeps without a
-// kind: the fake writes them without a suffix.
-var unspecified = time.FixedZone("", 0)
 
 func captureContact() which50.Contact {
 	return which50.Contact{
@@ -142,7 +140,7 @@ func captureServer(t *testing.T) *Server {
 
 	s.SetJourney(which50.Journey{
 		ID: 9301, Name: "Capture journey", AccountID: 9, ListID: 9001,
-		StartDate:    time.Date(2025, 1, 1, 9, 0, 0, 0, unspecified),
+		StartDate:    time.Date(2025, 1, 1, 9, 0, 0, 0, time.FixedZone("", 0)),
 		EndDate:      time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC),
 		CmLink:       "https://cm.example.com/j/9301",
 		Status:       "Active",
@@ -158,7 +156,7 @@ func captureServer(t *testing.T) *Server {
 	})
 	s.SetActivity(9301, which50.JourneyActivity{
 		ID: 9401, Name: "Capture send", CampaignID: 9301,
-		CreatedDate:     time.Date(2024, 12, 30, 8, 15, 0, 0, unspecified),
+		CreatedDate:     time.Date(2024, 12, 30, 8, 15, 0, 0, time.FixedZone("", 0)),
 		TargetAtRuntime: true,
 		Target: which50.Target{ID: 9402, Name: "Capture target", ContactListID: 9001,
 			ContactsCount: 1, ContactsCountEmail: 1, ContactsCountEmailWithDuplicates: 1},

@@ -227,7 +227,7 @@ func TestSeedDemoAccount(t *testing.T) {
 	for _, p := range []string{"/journeys/1077", "/journeys/1043/activities/104305", "/journeys/1043/activities/104305/contacts",
 		"/contacts/" + url.PathEscape(ids[3]), "/contacts/" + url.PathEscape(ids[3]) + "/journeyactivities/1043"} {
 		for _, ext := range []string{"json", "xml"} {
-			a, b := send(t, "GET", s.URL+p, mediaTypes[ext], ""), send(t, "GET", s2.URL+p, mediaTypes[ext], "")
+			a, b := send(t, "GET", s.URL+p, mediaTypes()[ext], ""), send(t, "GET", s2.URL+p, mediaTypes()[ext], "")
 			if a.status != 200 || a.body != b.body {
 				t.Errorf("%s (%s): %d, same bytes %v", p, ext, a.status, a.body == b.body)
 			}

@@ -227,19 +227,19 @@ func personList[T any](s *Server, c *call, m model[T], pick func(*person) []T) r
 }
 
 func (s *Server) getEmails(c *call) response {
-	return personList(s, c, emailModel, func(p *person) []which50.ContactEmail { return p.emails })
+	return personList(s, c, emailModel(), func(p *person) []which50.ContactEmail { return p.emails })
 }
 
 func (s *Server) getTextMessages(c *call) response {
-	return personList(s, c, textModel, func(p *person) []which50.ContactTextMessage { return p.texts })
+	return personList(s, c, textModel(), func(p *person) []which50.ContactTextMessage { return p.texts })
 }
 
 func (s *Server) getLandingPages(c *call) response {
-	return personList(s, c, pageModel, func(p *person) []which50.ContactLandingPage { return p.pages })
+	return personList(s, c, pageModel(), func(p *person) []which50.ContactLandingPage { return p.pages })
 }
 
 func (s *Server) getWebForms(c *call) response {
-	return personList(s, c, formModel, func(p *person) []which50.ContactWebForm { return p.forms })
+	return personList(s, c, formModel(), func(p *person) []which50.ContactWebForm { return p.forms })
 }
 
 // list returns list id when it was set with SetContactList; s.mu must be
@@ -261,7 +261,7 @@ func (s *Server) getLists(c *call) response {
 		}
 	}
 	slices.SortFunc(out, func(a, b which50.ContactList) int { return compareInt(a.ID, b.ID) })
-	return c.ok(encodeList(c.f, listModel, out))
+	return c.ok(encodeList(c.f, listModel(), out))
 }
 
 func compareInt(a, b int64) int {
@@ -282,7 +282,7 @@ func (s *Server) getList(c *call) response {
 		return c.fail(http.StatusNotFound, messageListNotFound)
 	}
 	snap := l.snapshot()
-	return c.ok(encodeOne(c.f, listModel, &snap))
+	return c.ok(encodeOne(c.f, listModel(), &snap))
 }
 
 func (s *Server) getFields(c *call) response {
@@ -292,7 +292,7 @@ func (s *Server) getFields(c *call) response {
 	if l == nil {
 		return c.fail(http.StatusNotFound, messageListNotFound)
 	}
-	return c.ok(encodeList(c.f, fieldModel, l.fields))
+	return c.ok(encodeList(c.f, fieldModel(), l.fields))
 }
 
 func (s *Server) getField(c *call) response {
@@ -304,7 +304,7 @@ func (s *Server) getField(c *call) response {
 	}
 	for i := range l.fields {
 		if l.fields[i].ID == c.ids[1] {
-			return c.ok(encodeOne(c.f, fieldModel, &l.fields[i]))
+			return c.ok(encodeOne(c.f, fieldModel(), &l.fields[i]))
 		}
 	}
 	return c.fail(http.StatusNotFound, messageFieldNotFound)
@@ -464,12 +464,9 @@ func (s *Server) createImport(c *call) response {
 	}
 	id := s.st.nextJobID
 	s.st.nextJobID++
-	j := &importJob{
-		job:        which50.ImportJob{ID: id, ContactListID: l.list.ID, CurrentStatus: "Created"},
-		fieldNames: req.FieldNames,
-	}
+	j := &importJob{job: which50.ImportJob{ID: id, ContactListID: l.list.ID, CurrentStatus: "Created"}}
 	s.st.jobs[[2]int64{l.list.ID, id}] = j
-	return c.ok(encodeOne(c.f, jobModel, &j.job))
+	return c.ok(encodeOne(c.f, jobModel(), &j.job))
 }
 
 // job returns import job ids[1] of list ids[0]; s.mu must be held.
@@ -526,7 +523,7 @@ func (s *Server) runImport(c *call) response {
 	j.match = c.queryList("match")
 	j.job.CurrentStatus = "Running"
 	j.job.StartDate = s.st.now().UTC()
-	return c.ok(encodeOne(c.f, jobModel, &j.job))
+	return c.ok(encodeOne(c.f, jobModel(), &j.job))
 }
 
 // pollImport answers a job's status. Each poll of a running job advances
@@ -557,7 +554,7 @@ func (s *Server) pollImport(c *call) response {
 			j.job.CurrentStatus = "Finished"
 		}
 	}
-	return c.ok(encodeOne(c.f, jobModel, &j.job))
+	return c.ok(encodeOne(c.f, jobModel(), &j.job))
 }
 
 func (s *Server) getJourney(c *call) response {
@@ -567,7 +564,7 @@ func (s *Server) getJourney(c *call) response {
 	if j == nil {
 		return c.fail(http.StatusNotFound, messageJourneyNotFound)
 	}
-	return c.ok(encodeOne(c.f, journeyModel, j))
+	return c.ok(encodeOne(c.f, journeyModel(), j))
 }
 
 func (s *Server) getJourneyContacts(c *call) response {
@@ -587,7 +584,7 @@ func (s *Server) getActivity(c *call) response {
 	if !ok {
 		return c.fail(http.StatusNotFound, messageActivityNotFound)
 	}
-	return c.ok(encodeOne(c.f, activityModel, &a))
+	return c.ok(encodeOne(c.f, activityModel(), &a))
 }
 
 func (s *Server) getActivityContacts(c *call) response {

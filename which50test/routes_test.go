@@ -81,7 +81,7 @@ func TestPatchUpdatesEveryMatch(t *testing.T) {
 	s.SetContact(which50.Contact{EncContactID: "d", ListID: 8, Values: map[string]any{"Plan": "Basic"}})
 
 	for _, ext := range []string{"json", "xml"} {
-		got := send(t, "PATCH", s.URL+"/contactLists/7/contact?match=Plan&plan=basic", mediaTypes[ext], `{"Values":{"Tier":2}}`)
+		got := send(t, "PATCH", s.URL+"/contactLists/7/contact?match=Plan&plan=basic", mediaTypes()[ext], `{"Values":{"Tier":2}}`)
 		want := map[string]string{"json": "2", "xml": `<int xmlns="http://schemas.microsoft.com/2003/10/Serialization/">2</int>`}[ext]
 		if got.status != 200 || got.body != want {
 			t.Errorf("PATCH %s: %d %s, want %s", ext, got.status, got.body, want)

@@ -85,10 +85,9 @@ func (l *contactList) snapshot() which50.ContactList {
 
 // importJob is an import job and the contacts added to it.
 type importJob struct {
-	job        which50.ImportJob
-	fieldNames []string
-	contacts   []*storedContact
-	match      []string
+	job      which50.ImportJob
+	contacts []*storedContact // added, applied when the job finishes
+	match    []string         // the run's match fields
 }
 
 func (st *state) person(id string) *person {

@@ -814,17 +814,42 @@ func contactModel() model[*storedContact] {
 		func(b []byte, c **storedContact, d int) []byte { return appendXMLContact(b, *c, d) }}
 }
 
-var (
-	listModel     = model[which50.ContactList]{"ContactsList", nsDTO, appendJSONContactList, appendXMLContactList}
-	fieldModel    = model[which50.ContactSchemaField]{"ContactSchemaField", nsDTO, appendJSONField, appendXMLField}
-	emailModel    = model[which50.ContactEmail]{"ContactEmail", nsContacts, appendJSONEmail, appendXMLEmail}
-	textModel     = model[which50.ContactTextMessage]{"ContactTextMessage", nsContacts, appendJSONTextMessage, appendXMLTextMessage}
-	pageModel     = model[which50.ContactLandingPage]{"ContactLandingPage", nsContacts, appendJSONLandingPage, appendXMLLandingPage}
-	formModel     = model[which50.ContactWebForm]{"ContactWebForm", nsContacts, appendJSONWebForm, appendXMLWebForm}
-	journeyModel  = model[journeyRecord]{"Campaign", nsDTO, appendJSONJourney, appendXMLJourney}
-	activityModel = model[which50.JourneyActivity]{"CampaignActivity", nsDTO, appendJSONActivity, appendXMLActivity}
-	jobModel      = model[which50.ImportJob]{"ImportJob", nsDTO, appendJSONImportJob, appendXMLImportJob}
-)
+// The models of the API's other resources.
+func listModel() model[which50.ContactList] {
+	return model[which50.ContactList]{"ContactsList", nsDTO, appendJSONContactList, appendXMLContactList}
+}
+
+func fieldModel() model[which50.ContactSchemaField] {
+	return model[which50.ContactSchemaField]{"ContactSchemaField", nsDTO, appendJSONField, appendXMLField}
+}
+
+func emailModel() model[which50.ContactEmail] {
+	return model[which50.ContactEmail]{"ContactEmail", nsContacts, appendJSONEmail, appendXMLEmail}
+}
+
+func textModel() model[which50.ContactTextMessage] {
+	return model[which50.ContactTextMessage]{"ContactTextMessage", nsContacts, appendJSONTextMessage, appendXMLTextMessage}
+}
+
+func pageModel() model[which50.ContactLandingPage] {
+	return model[which50.ContactLandingPage]{"ContactLandingPage", nsContacts, appendJSONLandingPage, appendXMLLandingPage}
+}
+
+func formModel() model[which50.ContactWebForm] {
+	return model[which50.ContactWebForm]{"ContactWebForm", nsContacts, appendJSONWebForm, appendXMLWebForm}
+}
+
+func journeyModel() model[journeyRecord] {
+	return model[journeyRecord]{"Campaign", nsDTO, appendJSONJourney, appendXMLJourney}
+}
+
+func activityModel() model[which50.JourneyActivity] {
+	return model[which50.JourneyActivity]{"CampaignActivity", nsDTO, appendJSONActivity, appendXMLActivity}
+}
+
+func jobModel() model[which50.ImportJob] {
+	return model[which50.ImportJob]{"ImportJob", nsDTO, appendJSONImportJob, appendXMLImportJob}
+}
 
 // encodeCount writes the answer of a PATCH: the number of contacts updated.
 func encodeCount(f format, n int64) []byte {
