@@ -294,3 +294,44 @@ func TestCapturesOfImport(t *testing.T) {
 		expectCapture(t, s, create, tt.ext, "POST", "/contactLists/9001/import", fields)
 	}
 }
+
+// TestEveryCaptureIsChecked keeps the tests above complete: a capture
+// added to the directory must be added to them (and to this list).
+func TestEveryCaptureIsChecked(t *testing.T) {
+	checked := map[string]bool{}
+	for _, stem := range []string{
+		"GET-contacts-contactId", "GET-contacts-contactId-communications",
+		"GET-contacts-contactId-journeyactivities-journeyId", "GET-contacts-contactId-campaignactivities-campaignId",
+		"GET-contacts-contactId-emails", "GET-contacts-contactId-textmessages",
+		"GET-contacts-contactId-landingpages", "GET-contacts-contactId-webforms",
+		"GET-contactLists", "GET-contactLists-contactListId", "GET-contactLists-contactListId-fields",
+		"GET-contactLists-contactListId-fields-fieldId",
+		"GET-contactLists-contactListId-import-importJobId", "GET-contactLists-contactListId-import-importJobId.50",
+		"GET-journeys-journeyId", "GET-journeys-journeyId-contacts", "GET-journeys-journeyId-activities-activityId",
+		"GET-journeys-journeyId-activities-activityId-contacts",
+		"GET-journeys-journeyId-reports-emails-emailId-contacts-state",
+		"GET-journeys-journeyId-reports-landingpages-landingpageId-contacts-state",
+		"POST-contactLists-contactListId-contact", "POST-contactLists-contactListId-contact.update",
+		"PATCH-contactLists-contactListId-contact",
+		"POST-contactLists-contactListId-import", "POST-contactLists-contactListId-import-importJobId",
+		"POST-contactLists-contactListId-import-importJobId-run",
+	} {
+		checked[stem+".json"], checked[stem+".xml"] = true, true
+	}
+	entries, err := os.ReadDir("../testdata/captures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if name := e.Name(); strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".xml") {
+			n++
+			if !checked[name] {
+				t.Errorf("capture %s is not checked", name)
+			}
+		}
+	}
+	if n != len(checked) {
+		t.Errorf("%d captures, %d checked", n, len(checked))
+	}
+}
