@@ -1,8 +1,10 @@
 package which50test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -156,6 +158,79 @@ func TestDemoCommunicationsLongHistoryStaysPlausible(t *testing.T) {
 		}
 		if it.Occurred.Before(oldest) || i > 0 && it.Occurred.After(items[i-1].Occurred) {
 			t.Fatalf("item %d: occurred %v, oldest allowed %v", i, it.Occurred, oldest)
+		}
+	}
+}
+
+func TestSeedDemoAccount(t *testing.T) {
+	s := newTestServer(t)
+	ids := s.SeedDemo(30, 40)
+
+	got := send(t, "GET", s.URL+"/contactLists", "", "")
+	if !strings.HasPrefix(got.body, `[{"Id":1001,"Name":"Members","Count":30},{"Id":1002,`) {
+		t.Errorf("lists: %s", got.body)
+	}
+	if got := send(t, "GET", s.URL+"/contactLists/1001/fields/10015", "", ""); !strings.Contains(got.body, `"MapType":"DropDown"`) ||
+		!strings.Contains(got.body, `"Value":"Premium"`) {
+		t.Errorf("drop-down field: %d %s", got.status, got.body)
+	}
+	if n := len(s.ListContacts(1001)); n != 30 {
+		t.Errorf("ListContacts(1001): %d", n)
+	}
+	c, ok := s.Contact(ids[0])
+	if !ok || c.Values["Email"] == nil || c.ListID != 1001 {
+		t.Errorf("Contact(ids[0]) = %+v", c)
+	}
+
+	// Every journey of the demo campaigns is served with its activities.
+	for _, jid := range []string{"1042", "1043", "1051", "1060", "1077", "1080", "1091"} {
+		if got := send(t, "GET", s.URL+"/journeys/"+jid, "application/xml", ""); got.status != 200 {
+			t.Errorf("journey %s: %d", jid, got.status)
+		}
+		if got := send(t, "GET", s.URL+"/journeys/"+jid+"/contacts", "", ""); got.status != 200 || got.body == "[]" {
+			t.Errorf("journey %s contacts: %d %.80s", jid, got.status, got.body)
+		}
+	}
+
+	// Reports and histories agree with the communications.
+	emails, opened := 0, 0
+	for i, id := range ids {
+		for _, it := range DemoCommunications(id, 40, int64(i)) {
+			if it.Interaction == which50.InteractionEmail && it.Name == "Spring Sale – Week 1" {
+				emails++
+				if it.Status == "Opened" || it.Status == "Clicked" {
+					opened++
+				}
+			}
+		}
+	}
+	report := func(state string) []json.RawMessage {
+		got := send(t, "GET", s.URL+"/journeys/1042/reports/emails/104200/contacts/"+state, "", "")
+		var out []json.RawMessage
+		if err := json.Unmarshal([]byte(got.body), &out); err != nil || got.status != 200 {
+			t.Fatalf("report %s: %d %s", state, got.status, got.body)
+		}
+		return out
+	}
+	if emails == 0 || len(report("Sent")) == 0 || len(report("Sent")) > emails || len(report("Opened")) > len(report("Sent")) {
+		t.Errorf("Sent %d, Opened %d for %d emails (%d opened)", len(report("Sent")), len(report("Opened")), emails, opened)
+	}
+	var myEmails []which50.ContactEmail
+	got = send(t, "GET", s.URL+"/contacts/"+url.PathEscape(ids[0])+"/emails", "", "")
+	if err := json.Unmarshal([]byte(got.body), &myEmails); err != nil || len(myEmails) == 0 {
+		t.Errorf("emails of ids[0]: %v %s", err, got.body)
+	}
+
+	// Deterministic: a second server answers the same bytes.
+	s2 := newTestServer(t)
+	s2.SeedDemo(30, 40)
+	for _, p := range []string{"/journeys/1077", "/journeys/1043/activities/104305", "/journeys/1043/activities/104305/contacts",
+		"/contacts/" + url.PathEscape(ids[3]), "/contacts/" + url.PathEscape(ids[3]) + "/journeyactivities/1043"} {
+		for _, ext := range []string{"json", "xml"} {
+			a, b := send(t, "GET", s.URL+p, mediaTypes()[ext], ""), send(t, "GET", s2.URL+p, mediaTypes()[ext], "")
+			if a.status != 200 || a.body != b.body {
+				t.Errorf("%s (%s): %d, same bytes %v", p, ext, a.status, a.body == b.body)
+			}
 		}
 	}
 }

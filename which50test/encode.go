@@ -79,9 +79,10 @@ func EncodeXML(w io.Writer, items []which50.ContactInteraction) error {
 type emptyStrings int
 
 const (
-	emptyAsString emptyStrings = iota // "" and <Name />
-	emptyAsNull                       // null and <Name i:nil="true" />
-	emptyOmitted                      // member left out
+	emptyAsString    emptyStrings = iota // "" and <Name />
+	emptyAsNull                          // null and <Name i:nil="true" />
+	emptyOmitted                         // member left out
+	emptyNullIgnored                     // left out of JSON, <Name i:nil="true" /> in XML
 )
 
 const (
@@ -123,7 +124,7 @@ func appendJSONMember(b []byte, key, s string, empty emptyStrings) []byte {
 		switch empty {
 		case emptyAsNull:
 			return append(append(b, key...), "null"...)
-		case emptyOmitted:
+		case emptyOmitted, emptyNullIgnored:
 			return b
 		}
 	}
@@ -281,7 +282,7 @@ func appendXMLItem(b []byte, it *which50.ContactInteraction, empty emptyStrings)
 func appendXMLMember(b []byte, name, s string, empty emptyStrings) []byte {
 	if s == "" {
 		switch empty {
-		case emptyAsNull:
+		case emptyAsNull, emptyNullIgnored:
 			return append(append(append(b, '<'), name...), ` i:nil="true" />`...)
 		case emptyOmitted:
 			return b

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/which50-go/which50"
@@ -231,4 +232,71 @@ func ExampleDemoCommunications() {
 	// 935477 2026-11-19T17:36:55.5759243+10:00 Email "Newsletter #39" Opened 1060 "Newsletter"
 	// 935437 2026-11-11T16:26:49.4365842+11:00 Email "Order confirmation" Clicked 0 ""
 	// 935416 2026-11-11T15:58:02.7082856+12:00 SMS "Spring Sale: last day!" Delivered 1042 "Spring Sale 2026"
+}
+
+// Seed a list and a contact, then read the contact as the API serves it.
+// Values come in the order of the list's fields.
+func ExampleServer_SetContact() {
+	srv := which50test.NewServer()
+	defer srv.Close()
+	srv.SetContactList(which50.ContactList{ID: 7, Name: "Members"})
+	srv.SetFields(7, []which50.ContactSchemaField{
+		{ID: 71, Name: "Email", MapType: "Email", Position: 1},
+		{ID: 72, Name: "Plan", MapType: "DropDown", Position: 2},
+	})
+	srv.SetContact(which50.Contact{
+		EncContactID: "Y2FzZXk/",
+		ID:           9501,
+		ListID:       7,
+		Values:       map[string]any{"Plan": "Premium", "Email": "casey@example.com", "Age": 30},
+	})
+
+	for _, path := range []string{"/contacts/" + url.PathEscape("Y2FzZXk/"), "/contactLists/7"} {
+		resp, err := srv.Client().Get(srv.URL + path)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode, string(body))
+	}
+	// Output:
+	// 200 {"EncContactId":"Y2FzZXk/","ListId":7,"Values":{"Email":"casey@example.com","Plan":"Premium","Age":30}}
+	// 200 {"Id":7,"Name":"Members","Count":1}
+}
+
+// An import job runs over status polls: each advances it by the import
+// step, and the one that reaches 100 percent writes the contacts.
+func ExampleServer_SetImportStep() {
+	srv := which50test.NewServer()
+	defer srv.Close()
+	srv.SetContactList(which50.ContactList{ID: 7, Name: "Imports"})
+	srv.SetClock(func() time.Time { return time.Date(2026, 12, 2, 17, 43, 16, 0, time.UTC) })
+	srv.SetImportStep(50)
+
+	call := func(method, path, body string) string {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			return err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return strings.TrimSpace(fmt.Sprintf("%d %s", resp.StatusCode, b)) // an empty answer has no body
+	}
+	fmt.Println(call("POST", "/contactLists/7/import", `{"FieldNames":["Email"]}`))
+	fmt.Println(call("POST", "/contactLists/7/import/5001", `[{"Values":{"Email":"a@example.com"}},{"Values":{"Email":"b@example.com"}}]`))
+	fmt.Println(call("POST", "/contactLists/7/import/5001/run?match=Email", ""))
+	fmt.Println(call("GET", "/contactLists/7/import/5001", ""))
+	fmt.Println(call("GET", "/contactLists/7/import/5001", ""))
+	fmt.Println(len(srv.ListContacts(7)), "contacts")
+	// Output:
+	// 200 {"Id":5001,"ContactListId":7,"InvalidEmailCount":0,"InvalidSmsCount":0,"ProgressPercent":0,"CurrentStatus":"Created","InsertedContacts":0,"UpdatedContacts":0,"DroppedContacts":0,"NotUpdatedContacts":0,"TotalContacts":0}
+	// 200
+	// 200 {"Id":5001,"ContactListId":7,"InvalidEmailCount":0,"InvalidSmsCount":0,"ProgressPercent":0,"CurrentStatus":"Running","StartDate":"2026-12-02T17:43:16Z","InsertedContacts":0,"UpdatedContacts":0,"DroppedContacts":0,"NotUpdatedContacts":0,"TotalContacts":0}
+	// 200 {"Id":5001,"ContactListId":7,"InvalidEmailCount":0,"InvalidSmsCount":0,"ProgressPercent":50,"CurrentStatus":"Processing","StartDate":"2026-12-02T17:43:16Z","InsertedContacts":0,"UpdatedContacts":0,"DroppedContacts":0,"NotUpdatedContacts":0,"TotalContacts":0}
+	// 200 {"Id":5001,"ContactListId":7,"InvalidEmailCount":0,"InvalidSmsCount":0,"ProgressPercent":100,"CurrentStatus":"Finished","StartDate":"2026-12-02T17:43:16Z","FinishDate":"2026-12-02T17:43:16Z","InsertedContacts":2,"UpdatedContacts":0,"DroppedContacts":0,"NotUpdatedContacts":0,"TotalContacts":2}
+	// 2 contacts
 }

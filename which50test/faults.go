@@ -124,22 +124,22 @@ func (s *Server) SetLatency(d time.Duration) {
 }
 
 // RequireBearerToken makes the server demand "Authorization: Bearer token"
-// on the communications route; a missing or wrong credential gets 401 with
+// on every route; a missing or wrong credential gets 401 with
 // the service's HttpError body ("Authorization has been denied for this
 // request."). It replaces any earlier Require call.
 func (s *Server) RequireBearerToken(token string) {
 	s.setAuth(&authRule{header: "Authorization", value: "Bearer " + token, challenge: "Bearer"})
 }
 
-// RequireAPIKey makes the server demand the header "header: key" on the
-// communications route, answering 401 like RequireBearerToken otherwise. It
+// RequireAPIKey makes the server demand the header "header: key" on every
+// route, answering 401 like RequireBearerToken otherwise. It
 // replaces any earlier Require call.
 func (s *Server) RequireAPIKey(header, key string) {
 	s.setAuth(&authRule{header: header, value: key, challenge: "ApiKey"})
 }
 
 // RequireBasicAuth makes the server demand HTTP basic authentication with
-// user and password on the communications route, answering 401 like
+// user and password on every route, answering 401 like
 // RequireBearerToken otherwise. It replaces any earlier Require call.
 func (s *Server) RequireBasicAuth(user, password string) {
 	cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))

@@ -1,9 +1,9 @@
 package which50test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,8 +22,8 @@ const BasePath = "/Which50API"
 const maxLoggedRequests = 1000
 
 // Server is a fake Which50 API: a real HTTP server on loopback that serves
-// GET {URL}/contacts/{contactId}/communications with the wire formats of the
-// ASP.NET service (Json.NET JSON, DataContract XML, content negotiation,
+// the API's routes (see the package documentation) with the wire formats of
+// the ASP.NET service (Json.NET JSON, DataContract XML, content negotiation,
 // HttpError bodies). Configure it with its methods; all are safe for
 // concurrent use, also while requests are served.
 type Server struct {
@@ -34,8 +34,11 @@ type Server struct {
 	ts   *httptest.Server
 	done chan struct{} // closed by Close: ends pending delays
 
+	routes []route // read-only after NewServer
+
 	mu       sync.Mutex
-	contacts map[string]*contact
+	contacts map[string]*contact // communications, by contact id
+	st       state
 	empty    emptyStrings
 	faults   []Fault
 	latency  time.Duration
@@ -49,11 +52,15 @@ type Request struct {
 	Method string
 	// Path is the request's path as sent, still escaped.
 	Path string
-	// ContactID is the unescaped contact id when the path is the
-	// communications route, else "".
+	// ContactID is the unescaped contact id when the path is one of the
+	// contacts/{contactId} routes, else "".
 	ContactID string
 	// Header is a copy of the request's headers.
 	Header http.Header
+	// Query is the request's raw query, without the '?'.
+	Query string
+	// Body is the request's body, nil when it had none.
+	Body []byte
 }
 
 // EmptyStrings says how a Server writes an empty Go string member (Name,
@@ -69,14 +76,21 @@ const (
 	// EmptyOmitted leaves the member out, as some Json.NET configurations do
 	// with NullValueHandling.Ignore (and DataContract's EmitDefaultValue=false).
 	EmptyOmitted
+	// EmptyAsIgnoredNull treats an empty string as null the way the
+	// service's own configuration does: Json.NET's NullValueHandling.Ignore
+	// leaves it out of JSON, and DataContract writes i:nil="true" in XML.
+	// The models other than ContactInteraction are always written so.
+	EmptyAsIgnoredNull
 )
 
-// NewServer starts and returns a new Server with no contacts. The caller
+// NewServer starts and returns a new Server with no data. The caller
 // should call Close when finished, to shut it down.
 func NewServer() *Server {
 	s := &Server{
 		done:     make(chan struct{}),
 		contacts: make(map[string]*contact),
+		st:       newState(),
+		routes:   newRoutes(),
 	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.ts.URL + BasePath
@@ -112,24 +126,42 @@ func (s *Server) SetCommunications(contactID string, items []which50.ContactInte
 	s.mu.Unlock()
 }
 
-// DeleteContact removes contactID; requests for it get 404 again.
+// DeleteContact removes contactID: its communications, the contact set
+// with SetContact (which leaves its list, whose Count drops by one) and its
+// histories. Requests for it get 404 again.
 func (s *Server) DeleteContact(contactID string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	delete(s.contacts, contactID)
-	s.mu.Unlock()
+	if p := s.st.people[contactID]; p != nil && p.contact != nil {
+		s.st.leave(p.contact)
+	}
+	delete(s.st.people, contactID)
 }
 
-// SeedDemo fills the server with contacts demo contacts of perContact
-// interactions each (see DemoCommunications) and returns their ids in a
-// stable order. The ids look like the service's encrypted contact ids:
-// base64 text that holds '/', '+' and '=', so they exercise path escaping;
-// the first id always holds both '/' and '+'. The same arguments always give
-// the same ids and data.
+// SeedDemo fills the server with a deterministic demo account: contacts
+// demo contacts of perContact interactions each (see DemoCommunications),
+// and returns their ids in a stable order. The ids look like the service's
+// encrypted contact ids: base64 text that holds '/', '+' and '=', so they
+// exercise path escaping; the first id always holds both '/' and '+'.
+//
+// The contacts belong to list 1001 ("Members"), whose fields include a
+// drop-down (Plan); lists 1002 to 1004 are empty, to write and import into.
+// Each campaign of the interactions is a journey (1042, 1043, 1051, 1060,
+// 1077, 1080, 1091) with an activity per message, its contacts, and email
+// and landing page reports; each contact's emails, text messages, landing
+// pages, web forms and journey activities are taken from its interactions.
+// The same arguments always give the same ids and data.
 func (s *Server) SeedDemo(contacts, perContact int) []string {
 	ids := DemoContactIDs(contacts)
+	people := make([]which50.Contact, len(ids))
+	comms := make([][]which50.ContactInteraction, len(ids))
 	for i, id := range ids {
-		s.SetCommunications(id, DemoCommunications(id, perContact, int64(i)))
+		comms[i] = DemoCommunications(id, perContact, int64(i))
+		s.SetCommunications(id, comms[i])
+		people[i] = demoContact(id, i)
 	}
+	s.seedDemoAccount(people, comms)
 	return ids
 }
 
@@ -178,6 +210,9 @@ func (s *Server) LastRequest() (Request, bool) {
 
 func (r Request) clone() Request {
 	r.Header = r.Header.Clone()
+	if r.Body != nil {
+		r.Body = append([]byte{}, r.Body...)
+	}
 	return r
 }
 
@@ -225,14 +260,23 @@ func encodeBody(f format, items []which50.ContactInteraction, empty emptyStrings
 // ASP.NET Web API (route, then method, then authorization, then the action).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
-	contactID, routed, underBase := matchRoute(path)
+	rt, params, ids, underBase := s.match(path)
+	var contactID string
+	if rt != nil && rt.segs[0] == "contacts" {
+		contactID = params[0]
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if len(body) == 0 {
+		body = nil
+	}
 
 	s.mu.Lock()
 	s.count++
 	if len(s.log) == maxLoggedRequests {
 		s.log = append(s.log[:0], s.log[1:]...)
 	}
-	s.log = append(s.log, Request{Method: r.Method, Path: path, ContactID: contactID, Header: r.Header.Clone()})
+	s.log = append(s.log, Request{Method: r.Method, Path: path, ContactID: contactID, Header: r.Header.Clone(),
+		Query: r.URL.RawQuery, Body: body})
 	var fault Fault
 	if len(s.faults) > 0 {
 		fault = s.faults[0]
@@ -240,8 +284,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	delay := s.latency + fault.Delay
 	auth := s.auth
-	empty := s.empty
-	c := s.contacts[contactID]
 	s.mu.Unlock()
 
 	if !s.wait(r, delay) {
@@ -255,26 +297,23 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	f, mediaType := negotiate(r.Header.Values("Accept"))
-	out := response{status: http.StatusOK, cutAfter: fault.CutAfter, reset: fault.Reset}
+	var out response
 	switch {
 	case fault.Status != 0 || fault.Body != "" || fault.NoBody:
 		out = fault.response(f, mediaType)
 	case !underBase:
 		out = iisNotFound()
-	case !routed:
+	case rt == nil:
 		out = httpError(http.StatusNotFound, f, mediaType,
 			"No HTTP resource was found that matches the request URI '"+requestURI(r)+"'.")
-	case r.Method != http.MethodGet:
+	case rt.methods[r.Method] == nil:
 		out = httpError(http.StatusMethodNotAllowed, f, mediaType,
 			"The requested resource does not support http method '"+r.Method+"'.")
 	case auth != nil && !auth.allows(r):
 		out = httpError(http.StatusUnauthorized, f, mediaType, messageUnauthorized)
 		out.header.Set("WWW-Authenticate", auth.challenge)
-	case c == nil:
-		out = httpError(http.StatusNotFound, f, mediaType, messageContactNotFound)
 	default:
-		out.header = serviceHeader(mediaType)
-		out.body = c.body(f, empty)
+		out = rt.methods[r.Method](s, &call{r: r, f: f, mediaType: mediaType, params: params, ids: ids, body: body})
 	}
 	out.cutAfter, out.reset = fault.CutAfter, fault.Reset
 	out.write(w)
@@ -296,27 +335,6 @@ func (s *Server) wait(r *http.Request, d time.Duration) bool {
 	case <-s.done:
 		return false
 	}
-}
-
-// matchRoute matches an escaped path against {BasePath}/contacts/{id}/communications
-// (case-insensitively and with an optional trailing slash, as ASP.NET
-// routes). It returns the unescaped id, whether the route matched and
-// whether the path is under BasePath at all.
-func matchRoute(escapedPath string) (id string, routed, underBase bool) {
-	rest, ok := cutPrefixFold(escapedPath, BasePath)
-	if !ok || rest != "" && rest[0] != '/' {
-		return "", false, false
-	}
-	rest = strings.TrimSuffix(strings.TrimPrefix(rest, "/"), "/")
-	parts := strings.Split(rest, "/")
-	if len(parts) != 3 || !strings.EqualFold(parts[0], "contacts") || !strings.EqualFold(parts[2], "communications") || parts[1] == "" {
-		return "", false, true
-	}
-	id, err := url.PathUnescape(parts[1])
-	if err != nil {
-		return "", false, true
-	}
-	return id, true, true
 }
 
 func cutPrefixFold(s, prefix string) (string, bool) {
