@@ -100,7 +100,7 @@ func TestEncodeEmpty(t *testing.T) {
 
 func TestEncodeDates(t *testing.T) {
 	// Each case is one instant with the zone the server recorded; the JSON
-	// and XML texts are what Json.NET and DataContractSerializer write (WIRE.md).
+	// and XML texts are what Json.NET and DataContractSerializer write (docs/wire-format.md).
 	tests := []struct {
 		name       string
 		occurred   time.Time
