@@ -1,11 +1,25 @@
-// Package which50 is a typed client for the Which50 marketing API: it reads
-// the communications a contact has had with the platform (emails, SMS,
-// landing pages, events, web forms, competitions) from
-// GET contacts/{contactId}/communications, in JSON or XML, with typed
-// errors, bounded retries and a streaming variant for long histories.
+// Package which50 is a typed client for the Which50 marketing platform's
+// REST API: contacts and what they received and did (emails, SMS, landing
+// pages, events, web forms, competitions), contact lists and their fields,
+// journeys with their activities, contacts and reports, and writes: upserting
+// a contact, updating every contact that matches, and bulk imports. It speaks
+// JSON and XML, returns typed errors, retries what is safe to retry, and
+// streams lists of any length.
 //
 // Create one [Client] with [NewClient] and share it; it is safe for
-// concurrent use:
+// concurrent use. Its services group the API's endpoints:
+//
+//   - [ContactsService] (client.Contacts): a contact ([ContactsService.Get])
+//     and its communications, journey activities, emails, text messages,
+//     landing pages and web forms.
+//   - [ContactListsService] (client.ContactLists): contact lists, their
+//     fields, and the writes: [ContactListsService.UpsertContact],
+//     [ContactListsService.UpdateMatching] and the import jobs
+//     ([ContactListsService.Import] runs a whole one).
+//   - [JourneysService] (client.Journeys): a journey, its activities, its
+//     contacts and its email and landing page reports.
+//
+// One contact's communications, for example:
 //
 //	client, err := which50.NewClient(which50.WithAuth(which50.BearerToken(token)))
 //	if err != nil {
@@ -19,10 +33,34 @@
 //		fmt.Println(it.Occurred.Format(time.RFC3339), it.Interaction, it.Name, it.Status)
 //	}
 //
-// The contact id is the API's encrypted id, an opaque string that may hold
-// '/', '+', '=' and spaces; the client sends it as one escaped path segment,
-// so pass it exactly as the API gave it. The API's root is [DefaultBaseURL];
+// The contact id is the API's encrypted id (Contact.EncContactID), an
+// opaque string that may hold '/', '+', '=' and spaces; the client sends it
+// as one escaped path segment, so pass it exactly as the API gave it. Every
+// other id is a positive integer. An empty contact id or a non-positive id
+// is an error, and no request is made. The API's root is [DefaultBaseURL];
 // [WithBaseURL] points the client elsewhere (a path prefix is kept).
+//
+// # Writing contacts
+//
+// A contact's field values are in Contact.Values, keyed by the names of its
+// list's fields ([ContactListsService.Fields]). [WriteOptions] carries the
+// API's two write parameters: Match names the fields that identify existing
+// contacts (?match=), and CustomEvents names account-defined events to run
+// on the written contacts (?customevents=).
+//
+//	// Create the contact, or update the one with this email.
+//	c, err := client.ContactLists.UpsertContact(ctx, listID,
+//		&which50.Contact{Values: map[string]any{"Email": "ada@example.com", "Plan": "Premium"}},
+//		&which50.WriteOptions{Match: []string{"Email"}})
+//
+//	// Every contact with this account reference gets a new address.
+//	err = client.ContactLists.UpdateMatching(ctx, listID,
+//		map[string]string{"AccountRef": "A-17"}, map[string]any{"City": "Zürich"}, nil)
+//
+// Bulk writes go through import jobs: [ContactListsService.Import] creates
+// one, adds the contacts in batches of up to [MaxImportBatch], runs it and
+// polls its status until it has finished, reporting progress on the way.
+// Request bodies are JSON whatever format answers are asked in.
 //
 // # Authentication
 //
@@ -77,7 +115,9 @@
 //	}
 //
 // The sentinels are [ErrUnauthorized] (401), [ErrForbidden] (403),
-// [ErrNotFound] (404), [ErrInternalServerError] (500) and [ErrRateLimited] (429). APIError
+// [ErrNotFound] (404), [ErrInternalServerError] (500), [ErrRateLimited] (429)
+// and [ErrBadRequest] (400, and the 417 the API uses for invalid
+// parameters). APIError
 // carries the status, the server's message, the Retry-After it asked for, a
 // request id when the server sent one, a bounded body excerpt and the number
 // of attempts. A successful status with a body that is not a list of
@@ -98,6 +138,12 @@
 // rather than sleep for an hour. Other 4xx statuses are never retried. The
 // context cancels a wait at once.
 //
+// Writes (POST and PATCH) are retried only when the request surely did not
+// reach the server: the connection could not be made, or the server
+// answered 429 or 503 with a Retry-After before processing it. A write whose
+// answer was lost (a cut connection, a 500, a timeout after the body was
+// sent) is never sent again, since the server may have applied it.
+//
 //	client, err := which50.NewClient(
 //		which50.WithMaxRetries(5),
 //		which50.WithRetryWait(200*time.Millisecond, 10*time.Second),
@@ -110,11 +156,12 @@
 //
 // # Streaming
 //
-// [ContactsService.Communications] reads the whole history into a slice,
-// with the body capped at [DefaultMaxResponseBytes] (see
-// [WithMaxResponseBytes]). [ContactsService.CommunicationsSeq] is its
-// streaming twin: it yields each interaction as soon as it is
-// decoded, so a history of any length is read in constant memory, and
+// List methods read the whole list into a slice, with the body capped at
+// [DefaultMaxResponseBytes] (see [WithMaxResponseBytes]). The lists that can
+// be huge have streaming twins named ...Seq: [ContactsService.CommunicationsSeq],
+// [ContactsService.JourneyActivitiesSeq], [JourneysService.ContactsSeq] and
+// [JourneysService.ActivityContactsSeq]. They yield each item as soon as it
+// is decoded, so a list of any length is read in constant memory, and
 // breaking out of the loop closes the response at once:
 //
 //	for it, err := range client.Contacts.CommunicationsSeq(ctx, id) {
@@ -126,14 +173,24 @@
 //		}
 //	}
 //
-// Retries apply until the first interaction has been yielded; a failure
-// after that is yielded as the last error.
+// Retries apply until the first item has been yielded; a failure after
+// that is yielded as the last error.
+//
+// # Not covered
+//
+// The API's documentation could not be read for these endpoints, so the
+// SDK does not offer them: the webhooks (webhook/...), POST
+// contactLists/contactForm, GET contacts/{contactId}/journeys, GET
+// contacts/{contactId}/summary, GET contactLists/{contactListId}/contacts,
+// GET contactLists/{contactListId}/journeys, and the Files section.
 //
 // # Testing with which50test
 //
 // Package [github.com/which50-go/which50/which50test] is a fake Which50 API on
 // loopback, speaking the service's real wire formats, for your own tests and
-// for examples that run without an account. Seed it with interactions,
+// for examples that run without an account. It serves every endpoint the
+// SDK covers from state you set, applies writes and runs import jobs. Seed
+// it with data ([which50test.Server.SeedDemo] fills a whole demo account),
 // require a credential, add latency or queue faults (a 503, a 429 with
 // Retry-After, a connection cut mid-body), and point a client at its URL:
 //
