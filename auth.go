@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"net/textproto"
 	"strings"
 )
@@ -66,8 +67,8 @@ func (a bearerToken) validate() error {
 	if strings.TrimSpace(a.token.v) == "" {
 		return errors.New("which50: bearer token is empty")
 	}
-	if strings.ContainsAny(a.token.v, "\r\n") {
-		return errors.New("which50: bearer token contains a line break")
+	if !validHeaderValue(a.token.v) {
+		return errors.New("which50: bearer token contains a control character")
 	}
 	return nil
 }
@@ -87,7 +88,7 @@ func (a apiKeyHeader) Authenticate(req *http.Request) error {
 }
 
 func (a apiKeyHeader) validate() error {
-	if a.header == "" || strings.ContainsAny(a.header, " \t\r\n:") {
+	if !validHeaderName(a.header) {
 		return fmt.Errorf("which50: invalid API key header name %q", a.header)
 	}
 	if strings.EqualFold(a.header, "Host") {
@@ -96,8 +97,8 @@ func (a apiKeyHeader) validate() error {
 	if strings.TrimSpace(a.key.v) == "" {
 		return errors.New("which50: API key is empty")
 	}
-	if strings.ContainsAny(a.key.v, "\r\n") {
-		return errors.New("which50: API key contains a line break")
+	if !validHeaderValue(a.key.v) {
+		return errors.New("which50: API key contains a control character")
 	}
 	return nil
 }
@@ -121,8 +122,8 @@ func (a basicAuth) validate() error {
 	if a.user.v == "" {
 		return errors.New("which50: basic auth user is empty")
 	}
-	if strings.ContainsAny(a.user.v, ":\r\n") || strings.ContainsAny(a.password.v, "\r\n") {
-		return errors.New("which50: basic auth credentials contain a colon or a line break")
+	if strings.Contains(a.user.v, ":") || !validHeaderValue(a.user.v) || !validHeaderValue(a.password.v) {
+		return errors.New("which50: basic auth credentials contain a colon or a control character")
 	}
 	return nil
 }
@@ -142,17 +143,19 @@ func (a basicAuth) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("user", redacted), slog.String("password", redacted))
 }
 
-// authTransport adds credentials to requests bound for the API's host, and
-// only those. It works on a clone so the caller's request is never changed.
+// authTransport adds credentials to requests bound for the API's scheme
+// and host, and only those. It works on a clone so the caller's request is
+// never changed.
 type authTransport struct {
 	base   http.RoundTripper
 	auth   Authenticator
+	creds  *credentials
 	scheme string // the API's scheme and host, compared on every hop
 	host   string
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.auth == nil || !strings.EqualFold(req.URL.Host, t.host) || !strings.EqualFold(req.URL.Scheme, t.scheme) {
+	if t.auth == nil || !t.api(req.URL) || t.leftAPI(req) {
 		return t.base.RoundTrip(req)
 	}
 	clone := req.Clone(req.Context())
@@ -162,7 +165,58 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, &authError{err: err}
 	}
+	if _, builtin := t.auth.(secretHolder); !builtin {
+		// What a custom Authenticator adds is a credential too: learn it,
+		// so that it is scrubbed from errors and logs like ours.
+		t.creds.learn(addedValues(req, clone))
+	}
 	return t.base.RoundTrip(clone)
+}
+
+// api reports whether u is on the API's scheme and host.
+func (t *authTransport) api(u *url.URL) bool {
+	return strings.EqualFold(u.Host, t.host) && strings.EqualFold(u.Scheme, t.scheme)
+}
+
+// leftAPI reports whether req ends a redirect chain that went through
+// another scheme or host: a server elsewhere must not be able to choose a
+// path on the API that the client then calls with credentials.
+func (t *authTransport) leftAPI(req *http.Request) bool {
+	for r := req.Response; r != nil && r.Request != nil; r = r.Request.Response {
+		if !t.api(r.Request.URL) {
+			return true
+		}
+	}
+	return false
+}
+
+// addedValues returns the header, query and user-info values clone has and
+// req has not.
+func addedValues(req, clone *http.Request) []string {
+	var out []string
+	for k, vs := range clone.Header {
+		for _, v := range vs {
+			if !containsString(req.Header.Values(k), v) {
+				out = append(out, v)
+			}
+		}
+	}
+	if clone.URL.RawQuery != req.URL.RawQuery {
+		before := req.URL.Query()
+		for k, vs := range clone.URL.Query() {
+			for _, v := range vs {
+				if !containsString(before[k], v) {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	if clone.URL.User != nil {
+		if p, ok := clone.URL.User.Password(); ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // authError reports an Authenticator's failure; it is not retried.
@@ -170,3 +224,29 @@ type authError struct{ err error }
 
 func (e *authError) Error() string { return "which50: authenticate request: " + e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }
+
+// validHeaderName reports whether name is an HTTP token (RFC 9110), the
+// only thing a header name may be.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 || c <= ' ' || strings.IndexByte("\"(),/:;<=>?@[\\]{}", c) >= 0 || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether v can go on the wire as a header value:
+// no control characters but tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}

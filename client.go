@@ -98,10 +98,6 @@ type Client struct {
 	logger     *slog.Logger
 }
 
-type credentials struct {
-	auth    Authenticator
-	secrets []string // texts to scrub from errors and logs
-}
 
 type service struct{ client *Client }
 
@@ -146,7 +142,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.creds != nil {
 		auth = c.creds.auth
 	}
-	hc.Transport = &authTransport{base: c.transport, auth: auth, scheme: c.baseURL.Scheme, host: c.baseURL.Host}
+	hc.Transport = &authTransport{base: c.transport, auth: auth, creds: c.creds, scheme: c.baseURL.Scheme, host: c.baseURL.Host}
 	c.httpClient = &hc
 	c.Contacts = &ContactsService{client: c}
 	c.ContactLists = &ContactListsService{client: c}
@@ -209,7 +205,7 @@ func WithAuth(a Authenticator) Option {
 			if err := s.validate(); err != nil {
 				return err
 			}
-			creds.secrets = s.secrets()
+			creds.known = s.secrets()
 		}
 		c.creds = creds
 		return nil
@@ -261,7 +257,7 @@ func WithRetryWait(min, max time.Duration) Option {
 func WithUserAgent(product string) Option {
 	return func(c *Client) error {
 		product = strings.TrimSpace(product)
-		if product == "" || strings.ContainsAny(product, "\r\n") {
+		if product == "" || !validHeaderValue(product) {
 			return fmt.Errorf("which50: invalid user agent %q", product)
 		}
 		c.userAgent = product + " " + userAgent
@@ -345,23 +341,14 @@ func newTransport() *http.Transport {
 	}
 }
 
-// redact removes the client's credentials from s.
-func (c *Client) redact(s string) string {
-	if c.creds == nil {
-		return s
-	}
-	for _, secret := range c.creds.secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, redacted)
-		}
-	}
-	return s
-}
-
+// redactURLError drops what a URL in err may carry beyond the resource:
+// user info, the query (a redirect to ?access_token=... carries one) and the
+// fragment.
 func redactURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil {
+			u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
 			return &url.Error{Op: ue.Op, URL: u.Redacted(), Err: ue.Err}
 		}
 		return &url.Error{Op: ue.Op, URL: "(invalid URL)", Err: ue.Err}

@@ -3,6 +3,7 @@ package which50
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -65,14 +66,15 @@ type APIError struct {
 }
 
 // Error returns a one-line description: the request, the status and the
-// server's message. It never contains the response body or credentials.
+// server's message, with control characters escaped. It never contains the
+// response body or credentials.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("which50: ")
 	if e.Method != "" {
 		b.WriteString(e.Method)
 		b.WriteByte(' ')
-		b.WriteString(e.Path)
+		b.WriteString(oneLine(e.Path))
 		b.WriteString(": ")
 	}
 	b.WriteString(strconv.Itoa(e.StatusCode))
@@ -82,7 +84,7 @@ func (e *APIError) Error() string {
 	}
 	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(oneLine(e.Message))
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
@@ -128,12 +130,12 @@ type DecodeError struct {
 	Err error
 }
 
-// Error describes the failure without dumping the body.
+// Error describes the failure on one line, without dumping the body.
 func (e *DecodeError) Error() string {
 	if e.Err == nil {
 		return "which50: invalid response"
 	}
-	return e.Err.Error()
+	return oneLine(e.Err.Error())
 }
 
 // Unwrap returns the underlying cause.
@@ -141,3 +143,29 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 
 // Is reports whether target is ErrInvalidResponse.
 func (e *DecodeError) Is(target error) bool { return target == ErrInvalidResponse }
+
+// IsRetryable reports whether err is a failure the SDK retries when it
+// reads: a connection that could not be made or was cut, a timed-out
+// attempt, or an *APIError with status 429, 500, 502, 503 or 504. A caller
+// whose call failed after the retries can use it to decide whether to try
+// again later. It is false for nil, for the end of the caller's context and
+// for every other error: bad input, a DecodeError, a certificate error, a
+// host that does not exist.
+func IsRetryable(err error) bool {
+	if err == nil || isContextError(err) {
+		return false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return retryableStatus(apiErr.StatusCode)
+	}
+	var de *DecodeError
+	if errors.As(err, &de) || errors.Is(err, ErrResponseTooLarge) {
+		return false
+	}
+	var te *transientError
+	if errors.As(err, &te) {
+		return true
+	}
+	return (errors.Is(err, io.ErrUnexpectedEOF) || isNetError(err)) && retryableTransportError(err)
+}

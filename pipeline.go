@@ -62,8 +62,12 @@ func path(segments ...any) endpoint {
 	return endpoint{raw: raw.String(), escaped: esc.String()}
 }
 
-// escapeSegment escapes s as one path segment.
+// escapeSegment escapes s as one path segment. "." and ".." are escaped
+// too, so that no client, proxy or server reads them as a step in the path.
 func escapeSegment(s string) string {
+	if s == "." || s == ".." {
+		return strings.Repeat("%2E", len(s))
+	}
 	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
 }
 
@@ -152,7 +156,7 @@ func (c *Client) do(ctx context.Context, req *request) error {
 		if err == ctx.Err() { // retryablehttp's wait was cut short
 			err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, err)
 		}
-		return err
+		return c.clean(err)
 	}
 	resp.Body.Close()
 	return nil
@@ -283,7 +287,7 @@ func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Resp
 	if l := cl.c.logger; l != nil && (cl.retried || errors.As(err, &apiErr) && retryableStatus(apiErr.StatusCode)) {
 		l.LogAttrs(context.Background(), slog.LevelWarn, "which50: giving up",
 			slog.String("method", cl.method), slog.String("path", cl.path),
-			slog.Int("attempts", attempts), slog.String("error", cl.c.redact(err.Error())))
+			slog.Int("attempts", attempts), slog.String("error", oneLine(cl.c.redact(err.Error()))))
 	}
 	return nil, err
 }
@@ -317,7 +321,7 @@ func (cl *call) handle(resp *http.Response) (err error) {
 	if !ok {
 		return &DecodeError{
 			StatusCode: resp.StatusCode, ContentType: ct, Offset: -1,
-			Excerpt: cl.c.redact(bodyExcerpt(readPrefix(body, excerptLimit))),
+			Excerpt: bodyExcerpt([]byte(cl.c.redact(string(readPrefix(body, errorBodyLimit))))),
 			Err:     errors.New("which50: unexpected response content type " + quoted([]byte(ct))),
 		}
 	}
@@ -341,7 +345,7 @@ func (cl *call) decodeFailure(resp *http.Response, err error) error {
 	case errors.As(err, &se):
 		return &DecodeError{
 			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Offset: se.Offset, Excerpt: cl.c.redact(se.Near), Err: err,
+			Offset: se.Offset, Excerpt: cl.c.redact(se.Near), Err: cl.c.clean(err),
 		}
 	case isContextError(err):
 		return err
@@ -375,7 +379,7 @@ func (cl *call) apiError(resp *http.Response) *APIError {
 	if m := httpErrorMessage(ct, body); m != "" {
 		e.Message = cl.c.redact(m)
 	}
-	e.Body = cl.c.redact(bodyExcerpt(body))
+	e.Body = bodyExcerpt([]byte(cl.c.redact(string(body)))) // redact first: a cut could split a token
 	for _, vs := range e.Header { // a proxy may reflect request headers
 		for i := range vs {
 			vs[i] = cl.c.redact(vs[i])
@@ -407,7 +411,7 @@ func (cl *call) logAttempt(resp *http.Response, err error) {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", cl.c.redact(err.Error())))
+		attrs = append(attrs, slog.String("error", oneLine(cl.c.redact(err.Error()))))
 	}
 	l.LogAttrs(context.Background(), slog.LevelDebug, "which50: attempt", attrs...)
 }
@@ -423,8 +427,8 @@ func retryableStatus(code int) bool {
 }
 
 // retryableTransportError reports whether a failed round trip is worth
-// another attempt: connection failures are, while a bad certificate or a
-// failing Authenticator are not. (A refused redirect comes with a response,
+// another attempt: connection failures are, while a bad certificate, a host
+// that does not exist or a failing Authenticator are not. (A refused redirect comes with a response,
 // so it never gets here.)
 func retryableTransportError(err error) bool {
 	if isContextError(err) {
@@ -437,7 +441,11 @@ func retryableTransportError(err error) bool {
 		return false
 	}
 	var ae *authError
-	return !errors.As(err, &ae)
+	if errors.As(err, &ae) {
+		return false
+	}
+	var dnsErr *net.DNSError
+	return !errors.As(err, &dnsErr) || !dnsErr.IsNotFound
 }
 
 func isContextError(err error) bool {
@@ -457,25 +465,40 @@ func isNetError(err error) bool {
 	return errors.As(err, &ne) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
-// retryAfter parses a Retry-After header, in seconds or as an HTTP date; a
-// date in the past means no wait. ok is false when there is no valid header.
+// maxRetryAfter stands for a Retry-After too large for a time.Duration:
+// longer than any wait the client would sleep out.
+const maxRetryAfter = time.Duration(math.MaxInt64)
+
+// retryAfter parses the Retry-After headers of a response: decimal seconds
+// or an HTTP date, a date in the past meaning no wait. A number of seconds
+// too large for a time.Duration is maxRetryAfter; of several valid headers
+// the longest wait wins. ok is false when no header is valid.
 func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
+	for _, v := range h.Values("Retry-After") {
+		v = strings.TrimSpace(v)
+		var w time.Duration
+		switch {
+		case v == "":
+			continue
+		case strings.Trim(v, "0123456789") == "":
+			secs, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || secs > int64(maxRetryAfter/time.Second) {
+				w = maxRetryAfter // only a range error is possible here
+			} else {
+				w = time.Duration(secs) * time.Second
+			}
+		default:
+			t, err := http.ParseTime(v)
+			if err != nil {
+				continue
+			}
+			w = max(t.Sub(now), 0)
 		}
-		const maxSecs = int64(math.MaxInt64 / int64(time.Second))
-		return time.Duration(min(secs, maxSecs)) * time.Second, true
+		if !ok || w > d {
+			d, ok = w, true
+		}
 	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return max(t.Sub(now), 0), true
+	return d, ok
 }
 
 // formatSniff asks handle to sniff the body: the response had no Content-Type.

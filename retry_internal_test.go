@@ -31,13 +31,17 @@ func TestRetryAfter(t *testing.T) {
 		{"negative", []string{"-5"}, 0, false},
 		{"fraction", []string{"1.5"}, 0, false},
 		{"garbage", []string{"soon"}, 0, false},
-		{"huge seconds saturate", []string{"99999999999999999"}, time.Duration(1<<63-1) / time.Second * time.Second, true},
+		{"huge seconds saturate", []string{"99999999999999999"}, maxRetryAfter, true},
+		{"beyond any integer type", []string{"99999999999999999999"}, maxRetryAfter, true},
+		{"plus sign", []string{"+5"}, 0, false},
+		{"hex", []string{"0x10"}, 0, false},
 		{"IMF-fixdate ahead", []string{"Thu, 26 Nov 2026 12:01:30 GMT"}, 90 * time.Second, true},
 		{"RFC 850 date ahead", []string{"Thursday, 26-Nov-26 13:00:00 GMT"}, time.Hour, true},
 		{"asctime date ahead", []string{"Thu Nov 26 12:00:10 2026"}, 10 * time.Second, true},
 		{"date in the past means now", []string{"Wed, 25 Nov 2026 12:00:00 GMT"}, 0, true},
 		{"date equal to now", []string{"Thu, 26 Nov 2026 12:00:00 GMT"}, 0, true},
-		{"first of several", []string{"5", "60"}, 5 * time.Second, true},
+		{"the longest of several", []string{"5", "60", "soon"}, time.Minute, true},
+		{"a date longer than seconds", []string{"5", "Thu, 26 Nov 2026 12:01:30 GMT"}, 90 * time.Second, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
