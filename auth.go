@@ -6,8 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"net/textproto"
+	"net/url"
 	"strings"
 )
 

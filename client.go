@@ -98,7 +98,6 @@ type Client struct {
 	logger     *slog.Logger
 }
 
-
 type service struct{ client *Client }
 
 // Option configures a Client; pass options to NewClient.

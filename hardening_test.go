@@ -311,4 +311,3 @@ func TestNewClientRejectsWhatCannotGoOnTheWire(t *testing.T) {
 		t.Errorf("valid options refused: %v", err)
 	}
 }
-

@@ -380,7 +380,7 @@ func (cl *call) apiError(resp *http.Response) *APIError {
 		e.Message = cl.c.redact(m)
 	}
 	e.Body = bodyExcerpt([]byte(cl.c.redact(string(body)))) // redact first: a cut could split a token
-	for _, vs := range e.Header { // a proxy may reflect request headers
+	for _, vs := range e.Header {                           // a proxy may reflect request headers
 		for i := range vs {
 			vs[i] = cl.c.redact(vs[i])
 		}
