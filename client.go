@@ -96,6 +96,8 @@ type Client struct {
 	maxBody    int64
 	maxBodySet bool
 	logger     *slog.Logger
+
+	headerTimeout, idleTimeout, attemptTimeout time.Duration
 }
 
 type service struct{ client *Client }
@@ -116,6 +118,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		waitMax:    DefaultRetryWaitMax,
 		userAgent:  userAgent,
 		maxBody:    DefaultMaxResponseBytes,
+
+		headerTimeout: DefaultResponseHeaderTimeout,
+		idleTimeout:   DefaultReadIdleTimeout,
 	}
 	if err := WithBaseURL(DefaultBaseURL)(c); err != nil {
 		return nil, err
@@ -141,7 +146,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.creds != nil {
 		auth = c.creds.auth
 	}
-	hc.Transport = &authTransport{base: c.transport, auth: auth, creds: c.creds, scheme: c.baseURL.Scheme, host: c.baseURL.Host}
+	hc.Transport = &timeoutTransport{
+		base:   &authTransport{base: c.transport, auth: auth, creds: c.creds, scheme: c.baseURL.Scheme, host: c.baseURL.Host},
+		header: c.headerTimeout, idle: c.idleTimeout, attempt: c.attemptTimeout,
+	}
 	c.httpClient = &hc
 	c.Contacts = &ContactsService{client: c}
 	c.ContactLists = &ContactListsService{client: c}
@@ -274,6 +282,50 @@ func WithMaxResponseBytes(n int64) Option {
 			return fmt.Errorf("which50: max response bytes must be positive, got %d", n)
 		}
 		c.maxBody, c.maxBodySet = n, true
+		return nil
+	}
+}
+
+// WithResponseHeaderTimeout bounds the wait for a response's headers, by
+// default DefaultResponseHeaderTimeout; 0 removes the bound. An attempt
+// that runs out of time is retried like any transient failure (a write
+// only if it surely did not reach the server); only the caller's context
+// ending stops the retries.
+func WithResponseHeaderTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return fmt.Errorf("which50: negative response header timeout %s", d)
+		}
+		c.headerTimeout = d
+		return nil
+	}
+}
+
+// WithReadIdleTimeout bounds the wait for the next bytes of a response
+// body, by default DefaultReadIdleTimeout; 0 removes the bound. A server
+// that stops sending mid-body fails the attempt, which is retried as
+// WithResponseHeaderTimeout describes.
+func WithReadIdleTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return fmt.Errorf("which50: negative read idle timeout %s", d)
+		}
+		c.idleTimeout = d
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each attempt as a whole, from sending the
+// request to the end of its body; by default there is no such bound (0).
+// A timed-out attempt is retried as WithResponseHeaderTimeout describes.
+// For a bound on the whole call, retries and waits included, give the call
+// a context with a deadline.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return fmt.Errorf("which50: negative attempt timeout %s", d)
+		}
+		c.attemptTimeout = d
 		return nil
 	}
 }

@@ -365,6 +365,7 @@ func (cl *call) decodeFailure(resp *http.Response, err error) error {
 // apiError turns a non-2xx response into an *APIError, reading a bounded
 // part of its body.
 func (cl *call) apiError(resp *http.Response) *APIError {
+	withDeadline(resp.Body, errorBodyTime) // what arrives with the status, not a drip
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
 	ct := resp.Header.Get("Content-Type")
 	e := &APIError{
@@ -589,12 +590,14 @@ func readPrefix(r io.Reader, n int) []byte {
 	return b[:k]
 }
 
-// drainAndClose consumes a bounded remainder of a body, so that its
-// connection can be reused, then closes it.
+// drainAndClose consumes a remainder of a body bounded in bytes and in
+// time, so that its connection can be reused, then closes it. A remainder
+// that does not arrive in time closes the connection instead.
 func drainAndClose(body io.ReadCloser) {
 	if body == nil {
 		return
 	}
+	withDeadline(body, drainTime)
 	io.Copy(io.Discard, io.LimitReader(body, drainLimit))
 	body.Close()
 }
