@@ -430,7 +430,7 @@ var (
 	rxTag     = regexp.MustCompile(`^<` + rxName + `(?:[ \t\r\n]+` + rxName + `[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|'[^']*'))*[ \t\r\n]*/?>$`)
 	rxPI      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 	rxDeclVal = `(?:"[A-Za-z0-9._-]*"|'[A-Za-z0-9._-]*')`
-	rxDecl    = regexp.MustCompile(`^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')(?:[ \t\r\n]+(?:encoding|standalone)[ \t\r\n]*=[ \t\r\n]*` + rxDeclVal + `)*[ \t\r\n]*$`)
+	rxDecl    = regexp.MustCompile(`^[ \t\r\n]*version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')(?:[ \t\r\n]+(?:encoding|standalone)[ \t\r\n]*=[ \t\r\n]*` + rxDeclVal + `)*[ \t\r\n]*$`)
 )
 
 func (x *rxd) fail(msg string) error {
