@@ -26,6 +26,10 @@ const maxJSONDepth = 64
 type jsonDecoder struct {
 	reader
 	scratch []byte // unescaped strings
+	// mapHint sizes a top-level map of values (Contact.Values): the size
+	// of the last one, capped, since the items of a list mostly hold the
+	// same fields. It saves growing each map from empty.
+	mapHint int
 }
 
 // document decodes a whole body: a list of m's items when list is set
@@ -413,7 +417,11 @@ func (d *jsonDecoder) anyNumber() (any, error) {
 
 // anyObject decodes an object into a map; pos is at '{'.
 func (d *jsonDecoder) anyObject(depth int) (any, error) {
-	out := make(map[string]any)
+	hint := 0
+	if depth == 0 {
+		hint = d.mapHint
+	}
+	out := make(map[string]any, hint)
 	d.pos++
 	c, ok := d.peek()
 	if !ok {
@@ -458,6 +466,9 @@ func (d *jsonDecoder) anyObject(depth int) (any, error) {
 			}
 		case '}':
 			d.pos++
+			if depth == 0 {
+				d.mapHint = min(len(out), maxMapHint)
+			}
 			return out, nil
 		default:
 			return nil, d.fail(0, "expected , or } after an object member")

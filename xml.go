@@ -14,6 +14,10 @@ import (
 // maxXMLDepth bounds element nesting; the deepest model needs 6 levels.
 const maxXMLDepth = 64
 
+// maxMapHint caps the size hint of a map of values, so that one large map
+// in a body does not make every later small one large.
+const maxMapHint = 32
+
 // xmlDecoder reads DataContractSerializer's XML for any described model
 // (codec.go).
 //
@@ -34,6 +38,7 @@ const maxXMLDepth = 64
 type xmlDecoder struct {
 	reader
 	scratch []byte // decoded text and attribute values
+	mapHint int    // sizes a dictionary, as jsonDecoder.mapHint does
 	names   []byte // qualified names of the open elements, end to end
 	open    []openElement
 	binds   []binding
@@ -448,7 +453,7 @@ func (d *xmlDecoder) stringList(dst *[]string) error {
 // element whose start tag was read: KeyValueOfstringanyType entries of a Key
 // and a Value whose i:type says what it holds.
 func (d *xmlDecoder) dictionary(dst *map[string]any) error {
-	out := make(map[string]any)
+	out := make(map[string]any, d.mapHint)
 	for {
 		kind, err := d.next()
 		if err != nil {
@@ -456,6 +461,7 @@ func (d *xmlDecoder) dictionary(dst *map[string]any) error {
 		}
 		if kind == tokEnd {
 			*dst = out
+			d.mapHint = min(len(out), maxMapHint)
 			return nil
 		}
 		if d.elNS != nsArrays || string(d.elLocal) != "KeyValueOfstringanyType" || d.elNil {
