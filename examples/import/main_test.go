@@ -223,7 +223,7 @@ func TestFailures(t *testing.T) {
 	}
 	// A job that never finishes in time.
 	srv.SetImportStep(1)
-	_, _, err := runMain(t, customers, []string{"-list", "7", "-poll", "1ms", "-timeout", "50ms"}, vars)
+	_, _, err := runMain(t, customers, []string{"-list", "7", "-poll", "5ms", "-timeout", "200ms"}, vars) // 100 polls needed
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "not done within -timeout: import job ") {
 		t.Errorf("timeout: %v", err)
 	}
