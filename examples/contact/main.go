@@ -1,0 +1,356 @@
+// Command contact prints everything the Which50 API knows about one
+// contact: its field values, the emails and text messages it was sent, the
+// landing pages it visited, the web forms it used, and how many
+// communications it has had in all.
+//
+// With no configuration it starts an in-process fake of the API
+// (which50test) seeded with demo data, and prints one demo contact:
+//
+//	go run ./examples/contact
+//
+// To call the real API, set a credential (and WHICH50_BASE_URL for another
+// root than the SDK's DefaultBaseURL):
+//
+//	WHICH50_TOKEN=... go run ./examples/contact -contact 'ENCRYPTED-ID'
+//
+// Environment, the same in every example program:
+//
+//   - WHICH50_TOKEN or WHICH50_API_KEY set: the real API, at
+//     WHICH50_BASE_URL or, when that is unset, the SDK's DefaultBaseURL.
+//     WHICH50_TOKEN is sent as a bearer token; otherwise WHICH50_API_KEY in
+//     the header WHICH50_API_KEY_HEADER (default X-API-Key).
+//   - WHICH50_BASE_URL set alone: that API, without a credential (with a
+//     warning).
+//   - None of them: the demo server.
+//
+// Flags:
+//
+//	-contact ID           the contact's encrypted id (required with the real API;
+//	                      default: the first demo contact)
+//	-format json|xml      the wire format to ask the API for (default json)
+//	-output table|json    readable sections, or JSON for other programs (default table)
+//	-timeout D            give up after D, retries included (default 30s)
+//
+// The table output lists the values in the order of the contact list's
+// fields (read with ContactLists.Fields), then any others by name. The JSON
+// output is one object holding the SDK's models, with the API's field names:
+//
+//	{"Contact":{...},"Emails":[...],"TextMessages":[...],"LandingPages":[...],"WebForms":[...],"Communications":12}
+//
+// Exit status: 0 on success, 1 when the API calls fail, 2 for bad usage.
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/which50-go/which50"
+	"github.com/which50-go/which50/examples/internal/apienv"
+	"github.com/which50-go/which50/which50test"
+)
+
+func main() {
+	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	if code := exitCode(err); code == 1 {
+		fmt.Fprintln(os.Stderr, "contact:", err)
+		os.Exit(code)
+	} else if code != 0 {
+		os.Exit(code) // run has printed the problem and the usage
+	}
+}
+
+// exitCode is the exit status for run's error.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		return 2
+	}
+	return 1
+}
+
+// usageError is a problem with the command line or the environment. run
+// prints it, with the usage, before returning it.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Demo data: how many contacts the fake holds and how many interactions each.
+const (
+	demoContacts   = 5
+	demoPerContact = 12
+)
+
+// report is everything the program reads about the contact. With -output
+// json it is printed as it is: the SDK's models carry the API's names.
+type report struct {
+	Contact        *which50.Contact
+	Emails         []which50.ContactEmail
+	TextMessages   []which50.ContactTextMessage
+	LandingPages   []which50.ContactLandingPage
+	WebForms       []which50.ContactWebForm
+	Communications int // how many; examples/communications lists them
+}
+
+// run is the whole program, with its inputs and outputs passed in so that
+// tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("contact", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: contact [flags]\n\n"+
+			"Prints one contact: its values, emails, text messages, landing pages and web\n"+
+			"forms, and how many communications it has had.\n\nflags:\n")
+		fs.PrintDefaults()
+		apienv.WriteHelp(fs.Output())
+	}
+	contactID := fs.String("contact", "", "the contact's encrypted `id` (required with the real API; default: the first demo contact)")
+	formatName := fs.String("format", "json", "wire `format` to ask the API for: json or xml")
+	output := fs.String("output", "table", "`output` format: table or json")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up after this `duration`, retries included")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()} // the flag package has printed it, with the usage
+	}
+	// bad prints a problem once, with the usage, and returns it.
+	bad := func(format string, a ...any) error {
+		msg := fmt.Sprintf(format, a...)
+		fmt.Fprintln(stderr, "contact:", msg)
+		fs.Usage()
+		return usageError{msg}
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected argument %q (use -contact ID)", fs.Arg(0))
+	}
+	var format which50.Format
+	switch *formatName {
+	case "json":
+		format = which50.FormatJSON
+	case "xml":
+		format = which50.FormatXML
+	default:
+		return bad("-format %q: want json or xml", *formatName)
+	}
+	if *output != "table" && *output != "json" {
+		return bad("-output %q: want table or json", *output)
+	}
+	if *timeout <= 0 {
+		return bad("-timeout %s: must be positive", *timeout)
+	}
+
+	opts := []which50.Option{which50.WithFormat(format), which50.WithUserAgent("which50-contact-example")}
+	if api, ok := apienv.FromEnv(getenv); ok {
+		if *contactID == "" {
+			return bad("-contact is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
+		}
+		if api.Auth == nil {
+			fmt.Fprintln(stderr, "contact:", apienv.NoCredential)
+		}
+		opts = append(opts, api.Options()...)
+	} else {
+		srv := which50test.NewServer()
+		defer srv.Close()
+		ids := srv.SeedDemo(demoContacts, demoPerContact)
+		if *contactID == "" {
+			*contactID = ids[0]
+		}
+		fmt.Fprintf(stderr, "demo: a fake Which50 API with %d contacts at %s (set %s or %s to call the real one)\n",
+			len(ids), srv.URL, apienv.Token, apienv.APIKey)
+		opts = append(opts, which50.WithBaseURL(srv.URL))
+	}
+
+	client, err := which50.NewClient(opts...)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	r, err := read(ctx, client, *contactID)
+	if err != nil {
+		return explain(err, *contactID, *timeout)
+	}
+	if *output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	// The list's fields give the values their order; without them the
+	// values are still printed, by name.
+	var fields []which50.ContactSchemaField
+	if r.Contact.ListID > 0 {
+		if fields, err = client.ContactLists.Fields(ctx, r.Contact.ListID); err != nil {
+			fmt.Fprintf(stderr, "contact: the fields of list %d: %v (values are listed by name)\n", r.Contact.ListID, err)
+		}
+	}
+	return writeTable(stdout, r, fields)
+}
+
+// read makes the program's requests, one after the other.
+func read(ctx context.Context, client *which50.Client, id string) (*report, error) {
+	var r report
+	var err error
+	if r.Contact, err = client.Contacts.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	if r.Emails, err = client.Contacts.Emails(ctx, id); err != nil {
+		return nil, err
+	}
+	if r.TextMessages, err = client.Contacts.TextMessages(ctx, id); err != nil {
+		return nil, err
+	}
+	if r.LandingPages, err = client.Contacts.LandingPages(ctx, id); err != nil {
+		return nil, err
+	}
+	if r.WebForms, err = client.Contacts.WebForms(ctx, id); err != nil {
+		return nil, err
+	}
+	// Only the count is needed: stream the history rather than hold it.
+	for _, err := range client.Contacts.CommunicationsSeq(ctx, id) {
+		if err != nil {
+			return nil, err
+		}
+		r.Communications++
+	}
+	return &r, nil
+}
+
+// explain turns the SDK's errors into advice, keeping the original error
+// in the chain for errors.Is and errors.As.
+func explain(err error, contactID string, timeout time.Duration) error {
+	var apiErr *which50.APIError
+	switch {
+	case errors.Is(err, which50.ErrUnauthorized):
+		return fmt.Errorf("the API did not accept the credential; check WHICH50_TOKEN or WHICH50_API_KEY: %w", err)
+	case errors.Is(err, which50.ErrForbidden):
+		return fmt.Errorf("the credential may not read this contact: %w", err)
+	case errors.Is(err, which50.ErrNotFound):
+		return fmt.Errorf("no contact with id %q (ids are the API's encrypted ids, passed exactly as given): %w", contactID, err)
+	case errors.Is(err, which50.ErrRateLimited) && errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
+		return fmt.Errorf("rate limited; try again in %s: %w", apiErr.RetryAfter, err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("no answer within %s (raise -timeout): %w", timeout, err)
+	}
+	return err
+}
+
+// dateLayout prints a date as the platform recorded it, with its offset.
+const dateLayout = "2006-01-02 15:04 -07:00"
+
+// writeTable prints the report as titled sections.
+func writeTable(w io.Writer, r *report, fields []which50.ContactSchemaField) error {
+	c := r.Contact
+	fmt.Fprintf(w, "Contact %s", c.EncContactID)
+	if c.ListID != 0 {
+		fmt.Fprintf(w, " in list %d", c.ListID)
+	}
+	fmt.Fprintf(w, ": %d communications\n", r.Communications)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nValues (%d)\n", len(c.Values))
+	for _, name := range valueOrder(c.Values, fields) {
+		fmt.Fprintf(tw, "  %s\t%s\n", name, valueText(c.Values[name]))
+	}
+	for _, warning := range c.ValidationWarnings {
+		fmt.Fprintf(tw, "  warning:\t%s\n", warning)
+	}
+
+	fmt.Fprintf(tw, "\nEmails (%d)\n", len(r.Emails))
+	if len(r.Emails) > 0 {
+		fmt.Fprintln(tw, "  SENT\tNAME\tDELIVERED\tOPENED\tREAD\tCLICKED")
+	}
+	for _, e := range r.Emails {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", date(e.Date), e.Name, yes(e.Delivered), yes(e.Open), yes(e.Read), yes(e.Link))
+	}
+
+	fmt.Fprintf(tw, "\nText messages (%d)\n", len(r.TextMessages))
+	if len(r.TextMessages) > 0 {
+		fmt.Fprintln(tw, "  SENT\tNAME\tDELIVERED")
+	}
+	for _, m := range r.TextMessages {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", date(m.Date), m.Name, yes(m.Delivered))
+	}
+
+	fmt.Fprintf(tw, "\nLanding pages (%d)\n", len(r.LandingPages))
+	if len(r.LandingPages) > 0 {
+		fmt.Fprintln(tw, "  VISITED\tNAME\tCLICKED\tSUBMITTED")
+	}
+	for _, p := range r.LandingPages {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", date(p.Date), p.Name, yes(p.Link), yes(p.Submission))
+	}
+
+	fmt.Fprintf(tw, "\nWeb forms (%d)\n", len(r.WebForms))
+	if len(r.WebForms) > 0 {
+		fmt.Fprintln(tw, "  USED\tNAME\tLANDING PAGE\tSUBMITTED")
+	}
+	for _, f := range r.WebForms {
+		page := "-"
+		if f.LandingPageID != 0 {
+			page = fmt.Sprint(f.LandingPageID)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", date(f.Date), f.Name, page, yes(f.Submitted))
+	}
+	return tw.Flush()
+}
+
+// valueOrder returns the names of values in the order of the list's fields
+// (by Position), then the names no field has, sorted.
+func valueOrder(values map[string]any, fields []which50.ContactSchemaField) []string {
+	fields = slices.Clone(fields)
+	slices.SortStableFunc(fields, func(a, b which50.ContactSchemaField) int { return cmp.Compare(a.Position, b.Position) })
+	var names []string
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if _, ok := values[f.Name]; ok && !seen[f.Name] {
+			names = append(names, f.Name)
+			seen[f.Name] = true
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if !seen[name] {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// valueText prints a value of Contact.Values: XML dates as RFC 3339, a
+// missing value as "-", anything else as fmt does.
+func valueText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "-"
+	case time.Time:
+		return v.Format(time.RFC3339)
+	case string:
+		return v
+	}
+	return fmt.Sprint(v)
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format(dateLayout)
+}
+
+// yes prints one of the API's integer flags.
+func yes(flag int64) string {
+	if flag != 0 {
+		return "yes"
+	}
+	return "no"
+}
