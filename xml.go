@@ -684,11 +684,50 @@ func (d *xmlDecoder) float(text []byte) (float64, error) {
 	case "NaN":
 		return math.NaN(), nil
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) || len(b) > 0 && (b[0] == 'I' || b[0] == 'N' || b[0] == '+' && len(b) > 1 && (b[1] == 'I' || b[1] == 'N')) {
+	if !xsDecimalSyntax(b) {
 		return 0, d.fail(0, "invalid number "+quoted(text))
 	}
-	return f, nil
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, d.fail(0, "invalid number "+quoted(text))
+	}
+	return f, nil // out of range: ±Inf or 0, as .NET's double would be
+}
+
+// xsDecimalSyntax checks b against xs:double's lexical form other than
+// INF and NaN: an optional sign, digits with an optional fraction, and an
+// optional exponent. strconv accepts more (hexadecimal, "Inf", "nan",
+// underscores), which XML does not.
+func xsDecimalSyntax(b []byte) bool {
+	i := 0
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		start := i
+		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(b)
 }
 
 // int64 parses an integer element's text as XmlConvert does: optional
