@@ -151,38 +151,38 @@ func describe[T any](name string, ns int, memberNS map[string]int, nested ...*mo
 		if n, ok := memberNS[wire]; ok {
 			mb.ns = n
 		}
-		value := 3 // typical bytes of a value, for the size estimates
+		// Small but typical bytes of the value in JSON and in XML, for
+		// the size estimates: a slice presized from them has room for
+		// every item of a body of ordinary items.
+		jv, xv := 4, 4
 		switch ft := f.Type; {
 		case ft == reflect.TypeFor[time.Time]():
-			mb.kind, value = kindTime, 28
+			mb.kind, jv, xv = kindTime, 28, 120
 		case ft.Kind() == reflect.Int64:
-			mb.kind = kindInt64
+			mb.kind, jv, xv = kindInt64, 2, 2
 		case ft.Kind() == reflect.String:
-			mb.kind, value = kindString, 8
+			mb.kind = kindString
 		case ft.Kind() == reflect.Bool:
-			mb.kind, value = kindBool, 4
+			mb.kind = kindBool
 		case ft == reflect.TypeFor[[]string]():
-			mb.kind, value = kindStrings, 16
+			mb.kind, jv, xv = kindStrings, 8, 60
 		case ft == reflect.TypeFor[map[string]any]():
-			mb.kind, value = kindValues, 64
+			mb.kind, jv, xv = kindValues, 16, 150
 		case ft.Kind() == reflect.Interface && ft.NumMethod() == 0:
-			mb.kind = kindAny
+			mb.kind, xv = kindAny, 60
 		case ft.Kind() == reflect.Struct:
 			mb.kind, mb.elem = kindStruct, nestedModel(ft, nested)
-			value = int(mb.elem.jsonSize)
+			jv, xv = int(mb.elem.jsonSize), int(mb.elem.xmlSize)
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
 			mb.kind, mb.elem = kindSlice, nestedModel(ft.Elem(), nested)
-			value = int(mb.elem.jsonSize)
+			jv, xv = 2, 0
 		default:
 			panic(fmt.Sprintf("which50: %s.%s: no kind for %s", t.Name(), f.Name, ft))
 		}
 		mb.idx = len(m.members)
 		m.members = append(m.members, mb)
-		m.jsonSize += int64(len(mb.jsonKey) + 1 + value)
-		m.xmlSize += int64(2*len(wire) + 5 + value)
-		if mb.kind == kindTime {
-			m.xmlSize += 150 // DateTimeOffset's namespace declaration and members
-		}
+		m.jsonSize += int64(len(mb.jsonKey) + 1 + jv)
+		m.xmlSize += int64(2*len(wire) + 5 + xv)
 	}
 	m.xmlSize += int64(2*len(name) + 5)
 	m.xmlOrder = make([]int, len(m.members))

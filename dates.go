@@ -19,9 +19,9 @@ import (
 // The parsers below are hand-written because they sit on the decoders' hot
 // path: time.Parse costs several times more and allocates for fixed zones.
 
-// maxOffsetMinutes bounds a UTC offset: ±23:59, the widest an ISO hh:mm
-// offset can spell (.NET itself never sends more than ±14:00).
-const maxOffsetMinutes = 23*60 + 59
+// maxOffsetMinutes bounds a UTC offset: ±14:00, the widest a .NET
+// DateTimeOffset can hold, so no service can send more.
+const maxOffsetMinutes = 14 * 60
 
 // Range of .NET's DateTime (years 0001-9999) in Unix milliseconds, the bounds
 // of a Microsoft /Date(ms)/ value.
@@ -126,7 +126,7 @@ func parseISODate(b []byte, zc *zoneCache) (time.Time, error) {
 		if !ok1 || !ok2 {
 			return time.Time{}, errDateSyntax
 		}
-		if hh > 23 || mm > 59 {
+		if mm > 59 || hh*60+mm > maxOffsetMinutes {
 			return time.Time{}, errDateRange
 		}
 		off = (hh*60 + mm) * 60
@@ -196,7 +196,7 @@ func parseMSDate(b []byte, zc *zoneCache) (time.Time, error) {
 		if !ok1 || !ok2 {
 			return time.Time{}, errDateSyntax
 		}
-		if hh > 23 || mm > 59 {
+		if mm > 59 || hh*60+mm > maxOffsetMinutes {
 			return time.Time{}, errDateRange
 		}
 		off = (hh*60 + mm) * 60
@@ -211,8 +211,10 @@ func parseMSDate(b []byte, zc *zoneCache) (time.Time, error) {
 }
 
 // combineXMLDate builds the DateTimeOffset DataContractSerializer sends as
-// <DateTime> (normally UTC with Z) and <OffsetMinutes>: the instant comes
-// from DateTime, the zone from OffsetMinutes when present.
+// <DateTime> and <OffsetMinutes>. The service writes DateTime in UTC with a
+// Z: the instant comes from it, the zone from OffsetMinutes. A DateTime
+// without a zone suffix is a clock time, which DataContractSerializer reads
+// as the clock time at OffsetMinutes; so does this.
 func combineXMLDate(dateTime []byte, offsetMinutes int64, hasOffset bool, zc *zoneCache) (time.Time, error) {
 	t, err := parseISODate(dateTime, zc)
 	if err != nil || !hasOffset {
@@ -221,7 +223,20 @@ func combineXMLDate(dateTime []byte, offsetMinutes int64, hasOffset bool, zc *zo
 	if offsetMinutes < -maxOffsetMinutes || offsetMinutes > maxOffsetMinutes {
 		return time.Time{}, errDateRange
 	}
-	return t.In(zc.location(int(offsetMinutes) * 60)), nil
+	off := time.Duration(offsetMinutes) * time.Minute
+	if !hasZoneSuffix(dateTime) {
+		t = t.Add(-off) // the clock time read as UTC, moved to its instant
+		if u := t.Unix(); u < minUnixMilli/1000 || u > maxUnixMilli/1000 {
+			return time.Time{}, errDateRange
+		}
+	}
+	return t.In(zc.location(int(off / time.Second))), nil
+}
+
+// hasZoneSuffix reports whether an ISO date ends in Z or ±hh:mm.
+func hasZoneSuffix(b []byte) bool {
+	n := len(b)
+	return n > 0 && b[n-1] == 'Z' || n > 19 && (b[n-6] == '+' || b[n-6] == '-') && b[n-3] == ':'
 }
 
 // two parses the two decimal digits at b[i:i+2].

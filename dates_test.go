@@ -155,3 +155,50 @@ func TestUnixDays(t *testing.T) {
 	check(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC))
 	check(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))
 }
+
+// TestDotNetOffsetRange checks that offsets beyond ±14:00, which a .NET
+// DateTimeOffset cannot hold, are invalid in every date form.
+func TestDotNetOffsetRange(t *testing.T) {
+	for _, s := range []string{"2024-01-01T00:00:00+14:01", "2024-01-01T00:00:00-15:00", "/Date(0+1401)/", "/Date(0-2300)/"} {
+		if _, err := parseJSONDate([]byte(s)); err == nil {
+			t.Errorf("parseJSONDate(%q) accepted an offset beyond ±14:00", s)
+		}
+	}
+	for _, s := range []string{"2024-01-01T00:00:00+14:00", "2024-01-01T00:00:00-14:00", "/Date(0-1400)/"} {
+		if _, err := parseJSONDate([]byte(s)); err != nil {
+			t.Errorf("parseJSONDate(%q): %v", s, err)
+		}
+	}
+	if _, err := combineXMLDate([]byte("2024-01-01T00:00:00Z"), 841, true, nil); err == nil {
+		t.Error("OffsetMinutes 841 accepted")
+	}
+}
+
+// TestXMLClockTimeAtOffset checks a DateTimeOffset whose DateTime has no
+// zone: DataContractSerializer reads it as the clock time at OffsetMinutes,
+// while a DateTime in UTC gives the instant.
+func TestXMLClockTimeAtOffset(t *testing.T) {
+	tests := []struct {
+		dateTime string
+		offset   int64
+		want     time.Time
+	}{
+		{"2025-01-02T10:00:00", 600, at(2025, 1, 2, 10, 0, 0, 0, 600)},
+		{"2025-01-02T00:00:00Z", 600, at(2025, 1, 2, 10, 0, 0, 0, 600)},
+		{"2025-01-02T10:00:00+02:00", 600, at(2025, 1, 2, 18, 0, 0, 0, 600)},
+		{"2025-01-02T10:00:00.5", -300, at(2025, 1, 2, 10, 0, 0, 500000000, -300)},
+	}
+	for _, tt := range tests {
+		got, err := combineXMLDate([]byte(tt.dateTime), tt.offset, true, nil)
+		if err != nil || !got.Equal(tt.want) {
+			t.Errorf("combineXMLDate(%q, %d) = %v, %v; want %v", tt.dateTime, tt.offset, got, err, tt.want)
+			continue
+		}
+		if _, off := got.Zone(); off != int(tt.offset)*60 {
+			t.Errorf("combineXMLDate(%q, %d) has offset %d s", tt.dateTime, tt.offset, off)
+		}
+	}
+	if _, err := combineXMLDate([]byte("0001-01-01T00:00:00"), 60, true, nil); err == nil {
+		t.Error("a clock time before year 1 in UTC accepted")
+	}
+}

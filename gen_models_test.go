@@ -403,11 +403,16 @@ func (g *modelGen) xmlInstant() (time.Time, string) {
 	return t, t.Format("2006-01-02T15:04:05.9999999Z")
 }
 
-// xmlDateTimeOffset writes a DateTimeOffset's children and returns its time.
+// xmlDateTimeOffset writes a DateTimeOffset's children and returns its
+// time: the instant of a DateTime in UTC, or the clock time of one without
+// a suffix, at OffsetMinutes.
 func (g *modelGen) xmlDateTimeOffset(p string) time.Time {
 	t, text := g.xmlInstant()
 	off := genOffsets[g.rng.IntN(len(genOffsets))]
 	g.b = append(g.b, "<"+p+":DateTime>"+text+"</"+p+":DateTime><"+p+":OffsetMinutes>"+strconv.Itoa(off)+"</"+p+":OffsetMinutes>"...)
+	if !strings.HasSuffix(text, "Z") {
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zoneFor(off))
+	}
 	return t.In(zoneFor(off))
 }
 

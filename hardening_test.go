@@ -311,3 +311,121 @@ func TestNewClientRejectsWhatCannotGoOnTheWire(t *testing.T) {
 		t.Errorf("valid options refused: %v", err)
 	}
 }
+
+// endless writes head, then repeats unit until the client goes away or
+// limit bytes were written.
+func endless(w http.ResponseWriter, r *http.Request, head, unit string, limit int) {
+	w.Header().Set("Content-Type", jsonCT)
+	io.WriteString(w, head)
+	chunk := strings.Repeat(unit, 64<<10/len(unit))
+	for n := 0; n < limit && r.Context().Err() == nil; n += len(chunk) {
+		if _, err := io.WriteString(w, chunk); err != nil {
+			return
+		}
+	}
+}
+
+// TestSeqItemBound streams what no item bound would stop: one endless
+// string, one endless number, one item of endless members. With default
+// options the sequence ends with ErrResponseTooLarge, having held no more
+// than about one item's bytes.
+func TestSeqItemBound(t *testing.T) {
+	t.Parallel()
+	cases := map[string][2]string{
+		"endless string":  {`[{"Id":1,"Name":"`, "a"},
+		"endless number":  {`[{"Id":1`, "1"},
+		"endless members": {`[{"Id":1`, `,"Name":"x"`},
+		"endless values":  {`[{"Values":{`, `"k":1,`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				endless(w, r, tc[0], tc[1], 4*which50.MaxItemBytes)
+			})
+			c := relClient(t, srv.baseURL(), which50.WithMaxRetries(0))
+			var err error
+			if strings.Contains(name, "values") {
+				for _, e := range c.Journeys.ContactsSeq(context.Background(), 1) {
+					err = e
+				}
+			} else {
+				for _, e := range c.Contacts.CommunicationsSeq(context.Background(), "c1") {
+					err = e
+				}
+			}
+			if !errors.Is(err, which50.ErrResponseTooLarge) {
+				t.Errorf("err = %v, want ErrResponseTooLarge", err)
+			}
+		})
+	}
+}
+
+// TestItemsBoundedByBodyBytes sends 2 MiB of empty objects: within the
+// body cap, but 700,000 items would take hundreds of MiB. The call fails
+// instead.
+func TestItemsBoundedByBodyBytes(t *testing.T) {
+	t.Parallel()
+	body := "[" + strings.Repeat("{},", 700000) + "{}]"
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeBody(w, http.StatusOK, jsonCT, []byte(body))
+	})
+	items, err := relClient(t, srv.baseURL()).Contacts.Communications(context.Background(), "c1")
+	if !errors.Is(err, which50.ErrResponseTooLarge) || items != nil {
+		t.Errorf("got %d items, err %v; want ErrResponseTooLarge", len(items), err)
+	}
+}
+
+// TestMalformedChunkingIsTransient breaks the chunked encoding of the
+// first answer: a transport failure like a cut transfer, retried for a
+// read, never an untyped error.
+func TestMalformedChunkingIsTransient(t *testing.T) {
+	t.Parallel()
+	good := relJSON(t, relItems(2))
+	url, conns := rawServer(t, func(n int, conn net.Conn, req *http.Request) {
+		if n == 1 {
+			fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[{\"Id\r\nzz\r\n", jsonCT)
+			return
+		}
+		fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", jsonCT, len(good), good)
+	})
+	items, err := relClient(t, url).Contacts.Communications(context.Background(), "c1")
+	if err != nil || len(items) != 2 {
+		t.Fatalf("got %d items, %v; want the retry's 2", len(items), err)
+	}
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2", n)
+	}
+	// Every attempt broken: the error is the transient one, retryable.
+	url, _ = rawServer(t, func(n int, conn net.Conn, req *http.Request) {
+		fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", jsonCT)
+	})
+	_, err = relClient(t, url, which50.WithMaxRetries(1)).Contacts.Communications(context.Background(), "c1")
+	if err == nil || !which50.IsRetryable(err) {
+		t.Errorf("err = %v, want a retryable transport failure", err)
+	}
+}
+
+// TestManyNamespaceDeclarations declares tens of thousands of namespaces
+// on the root, which every element's name would be resolved against: the
+// decoder refuses them instead of doing quadratic work.
+func TestManyNamespaceDeclarations(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`<ArrayOfContactInteraction xmlns="http://schemas.datacontract.org/2004/07/W50API.Models.DTO.Contacts"`)
+	for i := range 50000 {
+		fmt.Fprintf(&b, ` xmlns:p%d="urn:x%d"`, i, i)
+	}
+	b.WriteString(">")
+	for range 2000 {
+		b.WriteString("<ContactInteraction><Id>1</Id></ContactInteraction>")
+	}
+	b.WriteString("</ArrayOfContactInteraction>")
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeBody(w, http.StatusOK, xmlCT, []byte(b.String()))
+	})
+	_, err := relClient(t, srv.baseURL()).Contacts.Communications(context.Background(), "c1")
+	if !errors.Is(err, which50.ErrInvalidResponse) {
+		t.Errorf("err = %v, want ErrInvalidResponse", err)
+	}
+}

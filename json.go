@@ -106,6 +106,7 @@ func (d *jsonDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (st
 		switch c {
 		case '{':
 			m.zero(item)
+			d.beginItem()
 			if err := d.object(m, item); err != nil {
 				return false, err
 			}

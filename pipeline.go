@@ -278,7 +278,7 @@ func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Resp
 	case errors.As(err, &de), errors.Is(err, ErrResponseTooLarge):
 		// Final on the first attempt, and already says what went wrong.
 	case errors.As(err, &te):
-		err = fmt.Errorf("which50: %s %s: reading response failed after %d attempt(s): %w", cl.method, cl.path, attempts, te.err)
+		err = fmt.Errorf("which50: %s %s: reading response failed after %d attempt(s): %w", cl.method, cl.path, attempts, te)
 	case isContextError(err):
 		err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, redactURLError(err))
 	case err != nil:
@@ -340,6 +340,8 @@ func (cl *call) handle(resp *http.Response) (err error) {
 func (cl *call) decodeFailure(resp *http.Response, err error) error {
 	var se *syntaxError
 	switch {
+	case errors.Is(err, errItemTooLarge) || errors.Is(err, errTooManyItems):
+		return fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, err)
 	case errors.Is(err, ErrResponseTooLarge):
 		return fmt.Errorf("which50: %s %s: body exceeds %d bytes: %w", cl.method, cl.path, cl.maxBody, ErrResponseTooLarge)
 	case errors.As(err, &se):
@@ -359,7 +361,9 @@ func (cl *call) decodeFailure(resp *http.Response, err error) error {
 			Offset: -1, Err: fmt.Errorf("which50: undecodable gzip body: %w", err),
 		}
 	}
-	return fmt.Errorf("which50: read response: %w", err)
+	// Any other failure to read the body is the transport's (a malformed
+	// chunked encoding, say): transient, as a cut transfer is.
+	return &transientError{err: fmt.Errorf("which50: read response: %w", err)}
 }
 
 // apiError turns a non-2xx response into an *APIError, reading a bounded
@@ -629,6 +633,7 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T, error) {
 	items := []T{}
 	item := new(T)
+	size := int64(unsafe.Sizeof(*item))
 	req.reset = func() { items = items[:0] }
 	req.decode = func(f Format, body io.Reader, contentLength int64) error {
 		if contentLength > 0 {
@@ -636,10 +641,21 @@ func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T,
 				items = make([]T, 0, n)
 			}
 		}
-		return decodeList(f, body, m, unsafe.Pointer(item), func() bool {
+		cr := &countingReader{r: body}
+		var tooMany bool
+		err := decodeList(f, cr, m, unsafe.Pointer(item), func() bool {
+			// Items that take far more memory than bytes on the wire
+			// ([{},{},...]) would make a capped body an uncapped result.
+			if tooMany = int64(len(items)+1)*size > maxResultPerByte*cr.n+1<<20; tooMany {
+				return false
+			}
 			items = append(items, *item)
 			return true
 		})
+		if err == nil && tooMany {
+			err = errTooManyItems
+		}
+		return err
 	}
 	if err := c.do(ctx, req); err != nil {
 		return nil, err
@@ -723,4 +739,26 @@ func checkIDs(what1 string, id1 int64, what2 string, id2 int64) error {
 		return err
 	}
 	return checkID(what2, id2)
+}
+
+// maxResultPerByte bounds the memory a list's items take (their Go size)
+// per byte of the body read: an ordinary item takes about as much memory
+// as it takes bytes on the wire, while a body of empty objects would take
+// tens of times more.
+const maxResultPerByte = 8
+
+// errTooManyItems reports a list whose items would take far more memory
+// than its body.
+var errTooManyItems = fmt.Errorf("which50: the items take more than %d times the memory of the body: %w", maxResultPerByte, ErrResponseTooLarge)
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

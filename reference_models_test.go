@@ -1150,12 +1150,5 @@ func (x *rxd) dateTimeOffset(child bool) (time.Time, error) {
 	if !hasDate {
 		return time.Time{}, x.fail("date without DateTime")
 	}
-	t, err := refParseDate(date, false)
-	if err != nil || !hasOffset {
-		return t, err
-	}
-	if offset < -(23*60+59) || offset > 23*60+59 { // ±hh:mm
-		return time.Time{}, errors.New("offset out of range")
-	}
-	return t.In(refZone(int(offset) * 60)), nil
+	return refCombine(date, offset, hasOffset)
 }

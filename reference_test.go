@@ -390,14 +390,7 @@ func (s *refXML) occurred() (time.Time, error) {
 			if !hasDate {
 				return time.Time{}, s.fail(s.d.InputOffset(), "Occurred without DateTime")
 			}
-			occ, err := refParseDate(string(bytes.Trim(dateTime, " \t\r\n")), false)
-			if err == nil && hasOffset {
-				if offset < -maxOffsetMinutes || offset > maxOffsetMinutes {
-					err = errors.New("offset out of range")
-				} else {
-					occ = occ.In(refZone(int(offset) * 60))
-				}
-			}
+			occ, err := refCombine(string(bytes.Trim(dateTime, " \t\r\n")), offset, hasOffset)
 			if err != nil {
 				return time.Time{}, s.fail(s.d.InputOffset(), fmt.Sprintf("invalid date %q: %v", dateTime, err))
 			}
@@ -458,7 +451,7 @@ func refParseDate(s string, msForm bool) (time.Time, error) {
 			}
 			hh, _ := strconv.Atoi(zone[1:3])
 			mm, _ := strconv.Atoi(zone[3:5])
-			if hh > 23 || mm > 59 {
+			if hh > 23 || mm > 59 || hh*60+mm > 14*60 {
 				return time.Time{}, fmt.Errorf("offset out of range %q", zone)
 			}
 			off = (hh*60 + mm) * 60
@@ -486,7 +479,7 @@ func refParseDate(s string, msForm bool) (time.Time, error) {
 	if m[4] != "" {
 		hh, _ := strconv.Atoi(m[4])
 		mm, _ := strconv.Atoi(m[5])
-		if hh > 23 || mm > 59 {
+		if hh > 23 || mm > 59 || hh*60+mm > 14*60 {
 			return time.Time{}, errors.New("offset out of range")
 		}
 	}
@@ -508,4 +501,26 @@ func refZone(off int) *time.Location {
 		return time.UTC
 	}
 	return time.FixedZone("", off)
+}
+
+// refCombine is the reference for a DataContract DateTimeOffset: the
+// DateTime's instant shown at OffsetMinutes, or, for a DateTime without a
+// zone, its clock time at OffsetMinutes.
+func refCombine(dateTime string, offset int64, hasOffset bool) (time.Time, error) {
+	t, err := refParseDate(dateTime, false)
+	if err != nil || !hasOffset {
+		return t, err
+	}
+	if offset < -14*60 || offset > 14*60 {
+		return time.Time{}, errors.New("offset out of range")
+	}
+	zone := refZone(int(offset) * 60)
+	if m := refISODate.FindStringSubmatch(dateTime); m != nil && m[3] == "" {
+		t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone)
+		if y := t.UTC().Year(); y < 1 || y > 9999 {
+			return time.Time{}, errors.New("instant out of range")
+		}
+		return t, nil
+	}
+	return t.In(zone), nil
 }

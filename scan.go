@@ -101,6 +101,10 @@ type reader struct {
 	pos    int     // next byte to consume
 	end    int     // end of the data read so far
 	base   int64   // input offset of buf[0]
+	// itemStart is the input offset where the item being decoded began
+	// (or the body, before the first): no item may take more than
+	// MaxItemBytes, whatever the body's cap.
+	itemStart int64
 	eof    bool    // r returned io.EOF
 	rerr   error   // r returned another error
 	strs   map[string]string
@@ -136,6 +140,10 @@ func (d *reader) release() {
 // the new ones.
 func (d *reader) more() bool {
 	if d.eof || d.rerr != nil {
+		return false
+	}
+	if d.base+int64(d.end)-d.itemStart > MaxItemBytes {
+		d.rerr = errItemTooLarge
 		return false
 	}
 	if d.pos > 0 {
@@ -178,6 +186,18 @@ func (d *reader) ensure(n int) bool {
 	}
 	return true
 }
+
+// MaxItemBytes bounds the bytes one item of a list, or a single-object
+// answer, may take on the wire. It holds for streaming too, where no body
+// cap applies by default, so that one endless string, number or item cannot
+// take unbounded memory.
+const MaxItemBytes = 16 << 20
+
+// errItemTooLarge reports an item over MaxItemBytes.
+var errItemTooLarge = fmt.Errorf("which50: one item takes more than %d bytes: %w", MaxItemBytes, ErrResponseTooLarge)
+
+// beginItem marks the start of an item, for MaxItemBytes.
+func (d *reader) beginItem() { d.itemStart = d.base + int64(d.pos) }
 
 // fail returns a syntax error at pos+rel.
 func (d *reader) fail(rel int, msg string) error {

@@ -92,7 +92,10 @@ type timedBody struct {
 	whole  *time.Timer
 
 	mu    sync.Mutex
-	timer *time.Timer // the idle or the deadline timer
+	timer *time.Timer   // the idle or the deadline timer, created once
+	what  string        // what the timer bounds, for its error
+	limit time.Duration // the bound it was armed with
+	fired bool
 }
 
 func (b *timedBody) Read(p []byte) (int, error) {
@@ -109,14 +112,27 @@ func (b *timedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// arm starts (or restarts) the timer that ends the attempt after d.
+// arm (re)starts the timer that ends the attempt after d.
 func (b *timedBody) arm(d time.Duration, what string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.timer != nil && !b.timer.Stop() {
-		return // fired: the attempt has ended
+	if b.fired {
+		return // the attempt has ended
 	}
-	b.timer = time.AfterFunc(d, func() { b.cancel(&timeoutError{fmt.Sprintf("%s %s", what, d)}) })
+	b.what, b.limit = what, d
+	if b.timer == nil {
+		b.timer = time.AfterFunc(d, b.fire)
+	} else {
+		b.timer.Reset(d)
+	}
+}
+
+func (b *timedBody) fire() {
+	b.mu.Lock()
+	b.fired = true
+	what, d := b.what, b.limit
+	b.mu.Unlock()
+	b.cancel(&timeoutError{fmt.Sprintf("%s %s", what, d)})
 }
 
 // deadline bounds all further reads to d from now, whatever idle allows.

@@ -14,6 +14,11 @@ import (
 // maxXMLDepth bounds element nesting; the deepest model needs 6 levels.
 const maxXMLDepth = 64
 
+// maxBindings bounds the namespace declarations in scope at once, which
+// every name is resolved against: DataContract XML needs a handful, while
+// tens of thousands would make each element cost as much as the document.
+const maxBindings = 256
+
 // maxMapHint caps the size hint of a map of values, so that one large map
 // in a body does not make every later small one large.
 const maxMapHint = 32
@@ -286,6 +291,7 @@ func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (sto
 			return false, d.fail(0, "nil "+m.name)
 		default:
 			m.zero(item)
+			d.beginItem()
 			if err = d.object(m, item); err == nil && !yield() {
 				return true, nil
 			}
@@ -906,6 +912,9 @@ func (d *xmlDecoder) startTag() error {
 		}
 		i = valEnd + 1
 		name := d.buf[d.pos+attrStart : d.pos+attrEnd]
+		if len(d.binds) == maxBindings && (string(name) == "xmlns" || attrColon > 0 && string(name[:attrColon-attrStart]) == "xmlns") {
+			return d.fail(attrStart, "too many namespace declarations in scope")
+		}
 		switch {
 		case string(name) == "xmlns":
 			d.binds = append(d.binds, binding{prefix: "", ns: d.nsID(valStart, valEnd)})
