@@ -105,10 +105,10 @@ type reader struct {
 	// (or the body, before the first): no item may take more than
 	// MaxItemBytes, whatever the body's cap.
 	itemStart int64
-	eof    bool    // r returned io.EOF
-	rerr   error   // r returned another error
-	strs   map[string]string
-	zones  zoneCache
+	eof       bool  // r returned io.EOF
+	rerr      error // r returned another error
+	strs      map[string]string
+	zones     zoneCache
 	// The object being decoded: its strings not yet in strs, gathered to
 	// become one allocation when the object is complete.
 	arena []byte
