@@ -97,7 +97,10 @@
 // To test retry and error handling, script what the next requests get with
 // [Server.QueueFaults]: statuses with HttpError bodies, Retry-After headers,
 // HTTP.sys's HTML 503 ([HTTPSysUnavailable]), delays, bodies cut short,
-// connections dropped or reset. [Server.SetLatency] delays every answer.
+// connections dropped or reset. Faults can be aimed at one contact
+// ([Server.QueueFaultsFor]: this contact is rate limited while the others
+// succeed) or at one path ([Server.QueueFaultsOn]); a Fault with only a
+// Header adds it to a normal answer. [Server.SetLatency] delays every answer.
 // [Server.RequireBearerToken], [Server.RequireAPIKey] and [Server.RequireBasicAuth]
 // make the server answer 401 to requests without the credential. Faults
 // and credentials apply to every route. Every request is counted

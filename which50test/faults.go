@@ -41,7 +41,9 @@ type Fault struct {
 	// NoBody sends an empty body and no Content-Type at all, as an
 	// [Authorize] 401 sometimes does.
 	NoBody bool
-	// Header holds extra headers for the answer (Server, X-Request-Id...).
+	// Header holds extra headers for the answer (Server, X-Request-Id...),
+	// whether the fault replaces the answer or not: Fault{Header: ...}
+	// alone adds them to a normal answer.
 	Header http.Header
 	// Delay is waited before answering, on top of the server's latency. The
 	// wait ends early, with no answer, if the request is cancelled or the
@@ -100,18 +102,55 @@ func (s *Server) QueueFaults(faults ...Fault) {
 	s.mu.Unlock()
 }
 
-// ClearFaults drops the faults not yet consumed.
-func (s *Server) ClearFaults() {
+// QueueFaultsFor queues faults for the requests of one contact only (the
+// contacts/{contactId}/... routes, contactID unescaped), so that a test can
+// have one contact rate limited while the others succeed. Its requests take
+// these before any other queue.
+//
+//	s.QueueFaultsFor("c-17", Fault{Status: 429, RetryAfter: "1"})
+func (s *Server) QueueFaultsFor(contactID string, faults ...Fault) {
 	s.mu.Lock()
-	s.faults = nil
+	if s.contactFaults == nil {
+		s.contactFaults = map[string][]Fault{}
+	}
+	s.contactFaults[contactID] = append(s.contactFaults[contactID], faults...)
 	s.mu.Unlock()
 }
 
-// PendingFaults returns how many queued faults are still to be consumed.
+// QueueFaultsOn queues faults for the requests of one path below the base
+// path, compared unescaped and case-insensitively, such as
+// "journeys/9/contacts" or "contactLists/5/import/3". Its requests take
+// these after QueueFaultsFor's and before the shared queue's.
+func (s *Server) QueueFaultsOn(path string, faults ...Fault) {
+	s.mu.Lock()
+	if s.pathFaults == nil {
+		s.pathFaults = map[string][]Fault{}
+	}
+	key := strings.ToLower(strings.Trim(path, "/"))
+	s.pathFaults[key] = append(s.pathFaults[key], faults...)
+	s.mu.Unlock()
+}
+
+// ClearFaults drops the faults not yet consumed, in every queue.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults, s.contactFaults, s.pathFaults = nil, nil, nil
+	s.mu.Unlock()
+}
+
+// PendingFaults returns how many queued faults, in every queue, are still
+// to be consumed.
 func (s *Server) PendingFaults() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.faults)
+	n := len(s.faults)
+	for _, fs := range s.contactFaults {
+		n += len(fs)
+	}
+	for _, fs := range s.pathFaults {
+		n += len(fs)
+	}
+	return n
 }
 
 // SetLatency delays every answer by d (zero, the default, for none), to make

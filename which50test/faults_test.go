@@ -300,3 +300,55 @@ func TestFaultDropOnReusedConnectionIsResentByTransport(t *testing.T) {
 		t.Errorf("two drops: no error after %d requests", s.RequestCount())
 	}
 }
+
+// TestAimedFaults checks faults aimed at one contact and at one path: the
+// other requests get normal service, and the shared queue waits.
+func TestAimedFaults(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	s.SetCommunications("a/b", nil)
+	s.SetCommunications("c", nil)
+	s.QueueFaultsFor("a/b", Fault{Status: 429, RetryAfter: "1"})
+	s.QueueFaultsOn("contacts/c/Communications", Fault{Status: 503})
+	s.QueueFaults(Fault{Status: 500})
+	get := func(path string) int {
+		resp, err := http.Get(s.URL + "/" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := get("contacts/a%2Fb/communications"); got != 429 {
+		t.Errorf("contact a/b: %d, want its 429", got)
+	}
+	if got := get("contacts/c/communications"); got != 503 {
+		t.Errorf("path of c: %d, want its 503", got)
+	}
+	if got := get("contacts/c/communications"); got != 500 {
+		t.Errorf("then: %d, want the shared queue's 500", got)
+	}
+	if got := get("contacts/a%2Fb/communications"); got != 200 {
+		t.Errorf("after the faults: %d, want 200", got)
+	}
+	if n := s.PendingFaults(); n != 0 {
+		t.Errorf("%d faults pending", n)
+	}
+}
+
+// TestFaultHeaderOnNormalAnswer checks that a Fault with only a Header adds
+// it to the normal answer.
+func TestFaultHeaderOnNormalAnswer(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	s.SetCommunications("c", nil)
+	s.QueueFaults(Fault{Header: http.Header{"X-Request-Id": {"req-42"}}})
+	resp, err := http.Get(s.URL + "/contacts/c/communications")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-Request-Id") != "req-42" {
+		t.Errorf("status %d, X-Request-Id %q; want 200 with req-42", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	}
+}

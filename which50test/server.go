@@ -41,6 +41,9 @@ type Server struct {
 	st       state
 	empty    emptyStrings
 	faults   []Fault
+	// Faults aimed at one contact's routes, and at one path.
+	contactFaults map[string][]Fault
+	pathFaults    map[string][]Fault
 	latency  time.Duration
 	auth     *authRule
 	count    int
@@ -277,11 +280,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log = append(s.log, Request{Method: r.Method, Path: path, ContactID: contactID, Header: r.Header.Clone(),
 		Query: r.URL.RawQuery, Body: body})
-	var fault Fault
-	if len(s.faults) > 0 {
-		fault = s.faults[0]
-		s.faults = s.faults[1:]
-	}
+	fault := s.nextFault(contactID, strings.ToLower(apiPath(r)))
 	delay := s.latency + fault.Delay
 	auth := s.auth
 	s.mu.Unlock()
@@ -315,8 +314,49 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		out = rt.methods[r.Method](s, &call{r: r, f: f, mediaType: mediaType, params: params, ids: ids, body: body})
 	}
+	if len(fault.Header) > 0 { // on a normal answer too: a request id, say
+		if out.header == nil {
+			out.header = http.Header{}
+		}
+		for k, v := range fault.Header {
+			out.header[k] = v
+		}
+	}
 	out.cutAfter, out.reset = fault.CutAfter, fault.Reset
 	out.write(w)
+}
+
+// nextFault takes the fault for a request: from the queue aimed at its
+// contact, else at its path, else the shared queue. s.mu must be held.
+func (s *Server) nextFault(contactID, path string) Fault {
+	for _, q := range []struct {
+		m   map[string][]Fault
+		key string
+	}{{s.contactFaults, contactID}, {s.pathFaults, path}} {
+		if q.key == "" {
+			continue
+		}
+		if fs := q.m[q.key]; len(fs) > 0 {
+			q.m[q.key] = fs[1:]
+			return fs[0]
+		}
+	}
+	if len(s.faults) > 0 {
+		f := s.faults[0]
+		s.faults = s.faults[1:]
+		return f
+	}
+	return Fault{}
+}
+
+// apiPath returns the request's path below the base path, unescaped and
+// without slashes at either end; "" outside the base path.
+func apiPath(r *http.Request) string {
+	p, ok := cutPrefixFold(r.URL.Path, BasePath+"/")
+	if !ok {
+		return ""
+	}
+	return strings.Trim(p, "/")
 }
 
 // wait sleeps for d, or until the request is cancelled or the server
