@@ -44,10 +44,10 @@ type Server struct {
 	// Faults aimed at one contact's routes, and at one path.
 	contactFaults map[string][]Fault
 	pathFaults    map[string][]Fault
-	latency  time.Duration
-	auth     *authRule
-	count    int
-	log      []Request
+	latency       time.Duration
+	auth          *authRule
+	count         int
+	log           []Request
 }
 
 // Request is a request the server received, as recorded for assertions.
