@@ -155,3 +155,22 @@ func TestTimeoutOptionsValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelStopsALongDecode cancels the caller's context while a long,
+// valid body streams in: the decode stops at once with the context's error.
+func TestCancelStopsALongDecode(t *testing.T) {
+	t.Parallel()
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		endless(w, r, `[`, `{"Id":1,"Name":"again"},`, 1<<30)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	c := relClient(t, srv.baseURL(), which50.WithMaxResponseBytes(1<<40))
+	time.AfterFunc(100*time.Millisecond, cancel)
+	err := within(t, 10*time.Second, func() error {
+		_, err := c.Contacts.Communications(ctx, "c1")
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
