@@ -159,8 +159,9 @@
 // List methods read the whole list into a slice, with the body capped at
 // [DefaultMaxResponseBytes] (see [WithMaxResponseBytes]). The lists that can
 // be huge have streaming twins named ...Seq: [ContactsService.CommunicationsSeq],
-// [ContactsService.JourneyActivitiesSeq], [JourneysService.ContactsSeq] and
-// [JourneysService.ActivityContactsSeq]. They yield each item as soon as it
+// [ContactsService.JourneyActivitiesSeq], [JourneysService.ContactsSeq],
+// [JourneysService.ActivityContactsSeq], [JourneysService.EmailReportSeq] and
+// [JourneysService.LandingPageReportSeq]. They yield each item as soon as it
 // is decoded, so a list of any length is read in constant memory, and
 // breaking out of the loop closes the response at once:
 //

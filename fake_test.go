@@ -141,6 +141,8 @@ func TestEveryReadAgainstTheFake(t *testing.T) {
 			check("Journeys.ContactsSeq", noID(contact, other), collectSeq(t, c.Journeys.ContactsSeq(ctx, 9)), nil)
 			check("Journeys.ActivityContactsSeq", noID(other), collectSeq(t, c.Journeys.ActivityContactsSeq(ctx, 9, 91)), nil)
 			check("Contacts.JourneyActivitiesSeq", interactions, collectSeq(t, c.Contacts.JourneyActivitiesSeq(ctx, id, 9)), nil)
+			check("Journeys.EmailReportSeq", noID(contact), collectSeq(t, c.Journeys.EmailReportSeq(ctx, 9, 2, which50.EmailOpened)), nil)
+			check("Journeys.LandingPageReportSeq", noID(other), collectSeq(t, c.Journeys.LandingPageReportSeq(ctx, 9, 4, which50.LandingPageWebformSubmits)), nil)
 
 			// What the fake does not know is a typed error.
 			if _, err := c.Journeys.EmailReport(ctx, 9, 2, "Forwarded"); !errors.Is(err, which50.ErrBadRequest) {

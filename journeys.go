@@ -98,14 +98,19 @@ var errEmptyState = errors.New("which50: report state is empty")
 //
 // API: GET journeys/{journeyId}/reports/emails/{emailId}/contacts/{state}
 func (s *JourneysService) EmailReport(ctx context.Context, journeyID, emailID int64, state EmailState) ([]Contact, error) {
-	if err := checkIDs("journey", journeyID, "email", emailID); err != nil {
+	req, err := reportRequest("emails", journeyID, "email", emailID, string(state))
+	if err != nil {
 		return nil, err
 	}
-	if state == "" {
-		return nil, errEmptyState
-	}
-	ep := path("journeys", journeyID, "reports", "emails", emailID, "contacts", string(state))
-	return listOf[Contact](ctx, s.client, contactModel, get(ep))
+	return listOf[Contact](ctx, s.client, contactModel, req)
+}
+
+// EmailReportSeq is the streaming twin of EmailReport, with the semantics
+// of ContactsSeq: a report on a large journey can hold every contact.
+func (s *JourneysService) EmailReportSeq(ctx context.Context, journeyID, emailID int64, state EmailState) iter.Seq2[Contact, error] {
+	return seqOf[Contact](ctx, s.client, contactModel, func() (*request, error) {
+		return reportRequest("emails", journeyID, "email", emailID, string(state))
+	})
 }
 
 // LandingPageReport returns the contacts of the journey that visited the
@@ -114,12 +119,29 @@ func (s *JourneysService) EmailReport(ctx context.Context, journeyID, emailID in
 //
 // API: GET journeys/{journeyId}/reports/landingpages/{landingpageId}/contacts/{state}
 func (s *JourneysService) LandingPageReport(ctx context.Context, journeyID, landingPageID int64, state LandingPageState) ([]Contact, error) {
-	if err := checkIDs("journey", journeyID, "landing page", landingPageID); err != nil {
+	req, err := reportRequest("landingpages", journeyID, "landing page", landingPageID, string(state))
+	if err != nil {
+		return nil, err
+	}
+	return listOf[Contact](ctx, s.client, contactModel, req)
+}
+
+// LandingPageReportSeq is the streaming twin of LandingPageReport, with the
+// semantics of ContactsSeq.
+func (s *JourneysService) LandingPageReportSeq(ctx context.Context, journeyID, landingPageID int64, state LandingPageState) iter.Seq2[Contact, error] {
+	return seqOf[Contact](ctx, s.client, contactModel, func() (*request, error) {
+		return reportRequest("landingpages", journeyID, "landing page", landingPageID, string(state))
+	})
+}
+
+// reportRequest builds the request of a report: kind is its route segment,
+// what the name of the id for errors.
+func reportRequest(kind string, journeyID int64, what string, id int64, state string) (*request, error) {
+	if err := checkIDs("journey", journeyID, what, id); err != nil {
 		return nil, err
 	}
 	if state == "" {
 		return nil, errEmptyState
 	}
-	ep := path("journeys", journeyID, "reports", "landingpages", landingPageID, "contacts", string(state))
-	return listOf[Contact](ctx, s.client, contactModel, get(ep))
+	return get(path("journeys", journeyID, "reports", kind, id, "contacts", state)), nil
 }

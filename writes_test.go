@@ -218,6 +218,10 @@ func TestBadInputMakesNoRequest(t *testing.T) {
 			_, err := journeys.LandingPageReport(ctx, 1, 0, which50.LandingPageTotalVisits)
 			return err
 		},
+		"Journeys.EmailReportSeq empty state": func() error { return seqErr(journeys.EmailReportSeq(ctx, 1, 2, "")) },
+		"Journeys.LandingPageReportSeq zero": func() error {
+			return seqErr(journeys.LandingPageReportSeq(ctx, 0, 2, which50.LandingPageTotalVisits))
+		},
 	}
 	for name, call := range calls {
 		if err := call(); err == nil {
