@@ -221,6 +221,13 @@ func TestNoFragmentOfATokenInErrors(t *testing.T) {
 		"inside a DecodeError excerpt": func(w http.ResponseWriter) {
 			writeBody(w, http.StatusOK, jsonCT, []byte(`[{"Id":1,"Name":"`+token[:20]+"\x01"+token[20:]+`"}]`))
 		},
+		"reflected in a 2xx Content-Type": func(w http.ResponseWriter) {
+			w.Header()["Content-Type"] = []string{"text/html; x=" + token}
+			w.Write([]byte("<html>"))
+		},
+		"reflected in an error Content-Type": func(w http.ResponseWriter) {
+			writeBody(w, http.StatusNotFound, "text/plain; x="+token, []byte("no"))
+		},
 		"a quoted value cut short": func(w http.ResponseWriter) {
 			writeBody(w, http.StatusOK, jsonCT, []byte(`[{"Id":1,"Occurred":"`+strings.Repeat("2", 50)+token+`"}]`))
 		},
@@ -236,11 +243,11 @@ func TestNoFragmentOfATokenInErrors(t *testing.T) {
 			texts := []string{err.Error(), fmt.Sprintf("%+v", err)}
 			var apiErr *which50.APIError
 			if errors.As(err, &apiErr) {
-				texts = append(texts, apiErr.Body, apiErr.Message)
+				texts = append(texts, apiErr.Body, apiErr.Message, apiErr.ContentType, fmt.Sprintf("%#v", apiErr))
 			}
 			var de *which50.DecodeError
 			if errors.As(err, &de) {
-				texts = append(texts, de.Excerpt, de.Error())
+				texts = append(texts, de.Excerpt, de.Error(), de.ContentType, fmt.Sprintf("%#v", de))
 			}
 			for _, s := range texts {
 				if f := leaks(s, token); f != "" {

@@ -320,9 +320,9 @@ func (cl *call) handle(resp *http.Response) (err error) {
 	format, ok := formatOf(ct)
 	if !ok {
 		return &DecodeError{
-			StatusCode: resp.StatusCode, ContentType: ct, Offset: -1,
+			StatusCode: resp.StatusCode, ContentType: cl.c.redact(ct), Offset: -1,
 			Excerpt: bodyExcerpt([]byte(cl.c.redact(string(readPrefix(body, errorBodyLimit))))),
-			Err:     errors.New("which50: unexpected response content type " + quoted([]byte(ct))),
+			Err:     cl.c.clean(errors.New("which50: unexpected response content type " + quoted([]byte(ct)))),
 		}
 	}
 	if format == formatSniff {
@@ -346,7 +346,7 @@ func (cl *call) decodeFailure(resp *http.Response, err error) error {
 		return fmt.Errorf("which50: %s %s: body exceeds %d bytes: %w", cl.method, cl.path, cl.maxBody, ErrResponseTooLarge)
 	case errors.As(err, &se):
 		return &DecodeError{
-			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			StatusCode: resp.StatusCode, ContentType: cl.c.redact(resp.Header.Get("Content-Type")),
 			Offset: se.Offset, Excerpt: cl.c.redact(se.Near), Err: cl.c.clean(err),
 		}
 	case isContextError(err):
@@ -357,7 +357,7 @@ func (cl *call) decodeFailure(resp *http.Response, err error) error {
 		// The transport's transparent gzip decoding failed: the body
 		// arrived whole but cannot be read.
 		return &DecodeError{
-			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			StatusCode: resp.StatusCode, ContentType: cl.c.redact(resp.Header.Get("Content-Type")),
 			Offset: -1, Err: fmt.Errorf("which50: undecodable gzip body: %w", err),
 		}
 	}
@@ -375,7 +375,7 @@ func (cl *call) apiError(resp *http.Response) *APIError {
 	e := &APIError{
 		StatusCode:  resp.StatusCode,
 		Message:     http.StatusText(resp.StatusCode),
-		ContentType: ct,
+		ContentType: cl.c.redact(ct),
 		Header:      resp.Header.Clone(),
 		Method:      cl.method,
 		Path:        cl.path,
