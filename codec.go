@@ -252,12 +252,12 @@ func (m *model) memberXML(ns int, local []byte, hint int) (*member, int) {
 // The estimate is capped: a declared length is only a claim, and append
 // still handles the rest.
 func (m *model) expectedItems(f Format, contentLength int64) int {
-	const maxPresizedBytes = 2 << 20 // of result slice
+	const maxPresized = 16 << 10 // items: a declared length is only a claim
 	size := m.jsonSize
 	if f == FormatXML {
 		size = m.xmlSize
 	}
-	return int(min(contentLength/max(size, 1), maxPresizedBytes/64))
+	return int(min(contentLength/max(size, 1), maxPresized))
 }
 
 // decodeList decodes a list of m's items from r in format f, calling yield

@@ -118,9 +118,9 @@ func TestDecidedErrorReturnsAtOnce(t *testing.T) {
 		head string
 		is   error
 	}{
-		"404 with a message":  {"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n" + `{"Message":"No contact found"}`, which50.ErrNotFound},
+		"404 with a message":     {"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n" + `{"Message":"No contact found"}`, which50.ErrNotFound},
 		"500 with no retry left": {"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n" + `{"Message":"No contact found"}`, which50.ErrInternalServerError},
-		"200 invalid at once": {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n" + `<html>`, which50.ErrInvalidResponse},
+		"200 invalid at once":    {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n" + `<html>`, which50.ErrInvalidResponse},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
