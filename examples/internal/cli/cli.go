@@ -98,14 +98,19 @@ func New(name, synopsis, about string, stderr io.Writer) *Command {
 	return &Command{FlagSet: fs, Name: name, stderr: stderr}
 }
 
-// Parse parses args. It returns flag.ErrHelp for -h, and a UsageError for a
-// problem, which the flag package has printed with the usage.
-func (c *Command) Parse(args []string) error {
+// Parse parses args, which must hold flags only: an operand is a problem,
+// reported with the hint use ("-contact ID"), a flag given for it. Parse
+// returns flag.ErrHelp for -h, and a UsageError for a problem, printed with
+// the usage.
+func (c *Command) Parse(args []string, use string) error {
 	if err := c.FlagSet.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return UsageError{err.Error()}
+		return UsageError{err.Error()} // the flag package has printed it, with the usage
+	}
+	if c.NArg() > 0 {
+		return c.Bad("unexpected argument %q (use %s)", c.Arg(0), use)
 	}
 	return nil
 }
@@ -117,6 +122,15 @@ func (c *Command) Bad(format string, a ...any) error {
 	fmt.Fprintf(c.stderr, "%s: %s\n", c.Name, msg)
 	c.Usage()
 	return UsageError{msg}
+}
+
+// Required returns, when missing, the problem of calling the real API
+// without the flag name, from Bad; else nil.
+func (c *Command) Required(name string, missing bool) error {
+	if !missing {
+		return nil
+	}
+	return c.Bad("-%s is required when calling the real API (%s, %s or %s is set)", name, apienv.BaseURL, apienv.Token, apienv.APIKey)
 }
 
 // Given reports whether the flag name was set on the command line.
@@ -221,6 +235,19 @@ func (c *Command) Client(getenv func(string) string, check func() error, seed fu
 		return nil, func() {}, err
 	}
 	return client, done, nil
+}
+
+// SeedContacts returns a seed for Client that fills the demo server with
+// contacts contacts of perContact interactions each (which50test's
+// SeedDemo) and, when *id is empty, sets it to the first.
+func SeedContacts(id *string, contacts, perContact int) func(*which50test.Server) string {
+	return func(srv *which50test.Server) string {
+		ids := srv.SeedDemo(contacts, perContact)
+		if *id == "" {
+			*id = ids[0]
+		}
+		return fmt.Sprintf("%d contacts", len(ids))
+	}
 }
 
 // Advice is what a program says about the SDK's errors whose meaning

@@ -85,7 +85,7 @@ func TestHelp(t *testing.T) {
 	var stderr bytes.Buffer
 	c := New("prog", "prog [flags] [FILE]", "Does a thing\nover two lines.", &stderr)
 	c.String("name", "", "a `name`")
-	if err := c.Parse([]string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+	if err := c.Parse([]string{"-h"}, "-name N"); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
 	var envHelp strings.Builder
@@ -100,13 +100,57 @@ func TestHelp(t *testing.T) {
 func TestParseErrorIsAUsageError(t *testing.T) {
 	var stderr bytes.Buffer
 	c := New("prog", "prog [flags]", "Does a thing.", &stderr)
-	err := c.Parse([]string{"-nope"})
+	err := c.Parse([]string{"-nope"}, "-name N")
 	if !errors.As(err, new(UsageError)) || err.Error() != "flag provided but not defined: -nope" {
 		t.Errorf("err = %v, want a usage error", err)
 	}
 	// The flag package prints the problem and the usage.
 	if strings.Count(stderr.String(), "-nope") != 1 || strings.Count(stderr.String(), "usage: prog") != 1 {
 		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
+
+func TestParseRejectsOperands(t *testing.T) {
+	var stderr bytes.Buffer
+	c := New("prog", "prog [flags]", "Does a thing.", &stderr)
+	c.String("name", "", "a `name`")
+	err := c.Parse([]string{"-name", "x", "extra", "more"}, "-name N")
+	if !errors.As(err, new(UsageError)) || err.Error() != `unexpected argument "extra" (use -name N)` {
+		t.Errorf("err = %v, want a usage error", err)
+	}
+	if !strings.HasPrefix(stderr.String(), "prog: unexpected argument \"extra\" (use -name N)\nusage: prog") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
+
+func TestRequired(t *testing.T) {
+	var stderr bytes.Buffer
+	c := New("prog", "prog [flags]", "Does a thing.", &stderr)
+	if err := c.Required("id", false); err != nil || stderr.Len() != 0 {
+		t.Errorf("given: %v, stderr %q", err, stderr.String())
+	}
+	err := c.Required("id", true)
+	want := "-id is required when calling the real API (WHICH50_BASE_URL, WHICH50_TOKEN or WHICH50_API_KEY is set)"
+	if !errors.As(err, new(UsageError)) || err.Error() != want || strings.Count(stderr.String(), want) != 1 {
+		t.Errorf("missing: err = %v, stderr:\n%s", err, stderr.String())
+	}
+}
+
+func TestSeedContacts(t *testing.T) {
+	srv := which50test.NewServer()
+	defer srv.Close()
+	ids := which50test.DemoContactIDs(3)
+	id := ""
+	if holds := SeedContacts(&id, 3, 4)(srv); holds != "3 contacts" || id != ids[0] {
+		t.Errorf("SeedContacts: holds %q, id %q; want 3 contacts, %q", holds, id, ids[0])
+	}
+	id = ids[2]
+	SeedContacts(&id, 3, 4)(srv)
+	if id != ids[2] {
+		t.Errorf("SeedContacts replaced the id given: %q", id)
+	}
+	if c, ok := srv.Contact(ids[1]); !ok || c.EncContactID != ids[1] {
+		t.Errorf("demo contact %q: %+v, %v", ids[1], c, ok)
 	}
 }
 
@@ -126,7 +170,7 @@ func TestGiven(t *testing.T) {
 	c := New("prog", "prog [flags]", "Does a thing.", new(bytes.Buffer))
 	c.Int("a", 0, "")
 	c.Int("b", 0, "")
-	if err := c.Parse([]string{"-a", "0"}); err != nil {
+	if err := c.Parse([]string{"-a", "0"}, "-name N"); err != nil {
 		t.Fatal(err)
 	}
 	if !c.Given("a") || c.Given("b") || c.Given("c") {
@@ -155,7 +199,7 @@ func TestReportFlags(t *testing.T) {
 		var stderr bytes.Buffer
 		c := New("prog", "prog [flags]", "Does a thing.", &stderr)
 		f := c.ReportFlags(time.Minute, FlagHelp{})
-		if err := c.Parse(tt.args); err != nil {
+		if err := c.Parse(tt.args, "-name N"); err != nil {
 			t.Fatalf("%q: %v", tt.args, err)
 		}
 		err := f.Validate()
