@@ -42,9 +42,7 @@ import (
 	"time"
 
 	"github.com/which50-go/which50"
-	"github.com/which50-go/which50/examples/internal/apienv"
 	"github.com/which50-go/which50/examples/internal/cli"
-	"github.com/which50-go/which50/which50test"
 )
 
 func main() {
@@ -66,30 +64,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"Prints one contact's communications as a table or JSON.", stderr)
 	contactID := cmd.String("contact", "", "the contact's encrypted `id` (required with the real API; default: the first demo contact)")
 	flags := cmd.ReportFlags(30*time.Second, cli.FlagHelp{})
-	if err := cmd.Parse(args); err != nil {
+	if err := cmd.Parse(args, "-contact ID"); err != nil {
 		return err
-	}
-	if cmd.NArg() > 0 {
-		return cmd.Bad("unexpected argument %q (use -contact ID)", cmd.Arg(0))
 	}
 	if err := flags.Validate(); err != nil {
 		return err
 	}
 
 	client, done, err := cmd.Client(getenv,
-		func() error {
-			if *contactID == "" {
-				return cmd.Bad("-contact is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
-			}
-			return nil
-		},
-		func(srv *which50test.Server) string {
-			ids := srv.SeedDemo(demoContacts, demoPerContact)
-			if *contactID == "" {
-				*contactID = ids[0]
-			}
-			return fmt.Sprintf("%d contacts", len(ids))
-		},
+		func() error { return cmd.Required("contact", *contactID == "") },
+		cli.SeedContacts(contactID, demoContacts, demoPerContact),
 		which50.WithFormat(flags.Format), which50.WithUserAgent("which50-communications-example"))
 	if err != nil {
 		return err

@@ -162,7 +162,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "time limit for one contact, retries included")
 	fs.IntVar(&cfg.demoContacts, "demo-contacts", 100, "contacts on the demo server")
 	fs.DurationVar(&cfg.demoLatency, "demo-latency", 0, "delay of each demo server answer, e.g. 10ms")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.FlagSet.Parse(args); err != nil { // FILE may follow the flags
 		return cfg, err
 	}
 	var problems []string

@@ -85,7 +85,6 @@ import (
 	"time"
 
 	"github.com/which50-go/which50"
-	"github.com/which50-go/which50/examples/internal/apienv"
 	"github.com/which50-go/which50/examples/internal/cli"
 	"github.com/which50-go/which50/which50test"
 )
@@ -139,11 +138,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Output:  "`output` format of the summary: table or json",
 		Timeout: "give up after this `duration`, the whole import included",
 	})
-	if err := cmd.Parse(args); err != nil {
+	if err := cmd.Parse(args, "-file PATH"); err != nil {
 		return err
-	}
-	if cmd.NArg() > 0 {
-		return cmd.Bad("unexpected argument %q (use -file PATH)", cmd.Arg(0))
 	}
 	if cmd.Given("list") && *listID <= 0 {
 		return cmd.Bad("-list %d: must be positive", *listID)
@@ -192,8 +188,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	client, done, err := cmd.Client(getenv,
 		func() error {
-			if *listID == 0 {
-				return cmd.Bad("-list is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
+			if err := cmd.Required("list", *listID == 0); err != nil {
+				return err
 			}
 			if source == "" {
 				return cmd.Bad("no CSV: give -file PATH, or pipe it on stdin")

@@ -63,7 +63,6 @@ import (
 	"time"
 
 	"github.com/which50-go/which50"
-	"github.com/which50-go/which50/examples/internal/apienv"
 	"github.com/which50-go/which50/examples/internal/cli"
 	"github.com/which50-go/which50/which50test"
 )
@@ -161,11 +160,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd.Var(&emails, "email", "`ids` of emails whose report to count, comma-separated (on the demo journey: 104200,104201)")
 	cmd.Var(&pages, "landing-page", "`ids` of landing pages whose report to count, comma-separated (on the demo journey: 104203)")
 	flags := cmd.ReportFlags(30*time.Second, cli.FlagHelp{})
-	if err := cmd.Parse(args); err != nil {
+	if err := cmd.Parse(args, "-journey ID"); err != nil {
 		return err
-	}
-	if cmd.NArg() > 0 {
-		return cmd.Bad("unexpected argument %q (use -journey ID)", cmd.Arg(0))
 	}
 	if cmd.Given("journey") && *journeyID <= 0 {
 		return cmd.Bad("-journey %d: must be positive", *journeyID)
@@ -175,12 +171,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	client, done, err := cmd.Client(getenv,
-		func() error {
-			if *journeyID == 0 {
-				return cmd.Bad("-journey is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
-			}
-			return nil
-		},
+		func() error { return cmd.Required("journey", *journeyID == 0) },
 		func(srv *which50test.Server) string {
 			srv.SeedDemo(demoContacts, demoPerContact)
 			if *journeyID == 0 || *journeyID == demoJourney {
