@@ -47,26 +47,32 @@ func ExitCode(err error) int {
 	return ExitFailure
 }
 
-// Main runs a program and exits with the status ExitCode gives its error.
-// On a failure it first prints the error to stderr after the program's
-// name; on a usage error it prints nothing more, the program having printed
-// the problem and the usage. With signals, run's context is cancelled when
-// one of them arrives, and they are caught until run returns.
-func Main(name string, run func(context.Context) error, signals ...os.Signal) {
-	if code := runMain(name, run, os.Stderr, signals); code != ExitOK {
+// Program is a program's run function: the whole program, with its
+// inputs and outputs passed in so that tests can drive it.
+type Program func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+
+// Main runs a program with the command line, environment and standard
+// streams of the process, and exits with the status ExitCode gives its
+// error. On a failure it first prints the error to stderr after the
+// program's name; on a usage error it prints nothing more, the program
+// having printed the problem and the usage. With signals, run's context is
+// cancelled when one of them arrives, and they are caught until run
+// returns.
+func Main(name string, run Program, signals ...os.Signal) {
+	if code := runMain(name, run, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, signals); code != ExitOK {
 		os.Exit(code)
 	}
 }
 
 // runMain is Main without the exit, for tests.
-func runMain(name string, run func(context.Context) error, stderr io.Writer, signals []os.Signal) int {
+func runMain(name string, run Program, args []string, getenv func(string) string, stdout, stderr io.Writer, signals []os.Signal) int {
 	ctx := context.Background()
 	if len(signals) > 0 {
 		var stop context.CancelFunc
 		ctx, stop = signal.NotifyContext(ctx, signals...)
 		defer stop()
 	}
-	err := run(ctx)
+	err := run(ctx, args, getenv, stdout, stderr)
 	code := ExitCode(err)
 	if code == ExitFailure {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -131,6 +137,13 @@ func (c *Command) Required(name string, missing bool) error {
 		return nil
 	}
 	return c.Bad("-%s is required when calling the real API (%s, %s or %s is set)", name, apienv.BaseURL, apienv.Token, apienv.APIKey)
+}
+
+// ContactFlag defines -contact ID, the contact a program reads: required
+// with the real API (see Required) and on the demo the first contact by
+// default (see SeedContacts).
+func (c *Command) ContactFlag() *string {
+	return c.String("contact", "", "the contact's encrypted `id` (required with the real API; default: the first demo contact)")
 }
 
 // Given reports whether the flag name was set on the command line.

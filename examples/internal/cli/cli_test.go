@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -38,9 +39,10 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
-// runMain prints a failure after the program's name, and nothing for -h or
-// a usage error, which the program has printed itself.
-func TestRunMainPrintsFailuresOnly(t *testing.T) {
+// runMain gives run the command line, environment and streams, prints a
+// failure after the program's name, and nothing for -h or a usage error,
+// which the program has printed itself.
+func TestRunMain(t *testing.T) {
 	for _, tt := range []struct {
 		err    error
 		code   int
@@ -51,10 +53,13 @@ func TestRunMainPrintsFailuresOnly(t *testing.T) {
 		{UsageError{"-x: bad"}, ExitUsage, ""},
 		{errors.New("no answer"), ExitFailure, "prog: no answer\n"},
 	} {
-		var stderr bytes.Buffer
-		code := runMain("prog", func(context.Context) error { return tt.err }, &stderr, nil)
-		if code != tt.code || stderr.String() != tt.stderr {
-			t.Errorf("run returning %v: exit %d, stderr %q; want %d, %q", tt.err, code, stderr.String(), tt.code, tt.stderr)
+		var stdout, stderr bytes.Buffer
+		code := runMain("prog", func(_ context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+			fmt.Fprintf(stdout, "%q %s", args, getenv("V"))
+			return tt.err
+		}, []string{"-a", "b"}, env(map[string]string{"V": "v"}), &stdout, &stderr, nil)
+		if code != tt.code || stderr.String() != tt.stderr || stdout.String() != `["-a" "b"] v` {
+			t.Errorf("run returning %v: exit %d, stdout %q, stderr %q; want %d, %q", tt.err, code, stdout.String(), stderr.String(), tt.code, tt.stderr)
 		}
 	}
 }
@@ -65,7 +70,7 @@ func TestRunMainCancelsOnSignal(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	code := runMain("prog", func(ctx context.Context) error {
+	code := runMain("prog", func(ctx context.Context, _ []string, _ func(string) string, _, _ io.Writer) error {
 		if err := self.Signal(os.Interrupt); err != nil {
 			t.Skipf("cannot send os.Interrupt here: %v", err)
 		}
@@ -75,7 +80,7 @@ func TestRunMainCancelsOnSignal(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			return errors.New("not cancelled")
 		}
-	}, &stderr, []os.Signal{os.Interrupt})
+	}, nil, env(nil), io.Discard, &stderr, []os.Signal{os.Interrupt})
 	if code != ExitFailure || stderr.String() != "prog: context canceled\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
@@ -163,6 +168,19 @@ func TestBad(t *testing.T) {
 	}
 	if !strings.HasPrefix(stderr.String(), "prog: -n -1: must be positive\nusage: prog [flags]\n") {
 		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
+
+func TestContactFlag(t *testing.T) {
+	var stderr bytes.Buffer
+	c := New("prog", "prog [flags]", "Does a thing.", &stderr)
+	id := c.ContactFlag()
+	if err := c.Parse([]string{"-contact", "QmFy/Zm9v+=="}, "-contact ID"); err != nil || *id != "QmFy/Zm9v+==" {
+		t.Errorf("-contact: %q, %v", *id, err)
+	}
+	c.Usage()
+	if !strings.Contains(stderr.String(), "-contact id\n    \tthe contact's encrypted id (required with the real API; default: the first demo contact)\n") {
+		t.Errorf("help:\n%s", stderr.String())
 	}
 }
 

@@ -5,6 +5,7 @@ package clitest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -26,6 +27,18 @@ func Run(run func(stdout, stderr io.Writer) error) (stdout, stderr string, err e
 	var out, errOut bytes.Buffer
 	err = run(&out, &errOut)
 	return out.String(), errOut.String(), err
+}
+
+// Runner returns the runMain of a program's tests: it runs the program
+// with args and the variables vars, and returns what it printed and its
+// error.
+func Runner(run cli.Program) func(t *testing.T, args []string, vars map[string]string) (stdout, stderr string, err error) {
+	return func(t *testing.T, args []string, vars map[string]string) (stdout, stderr string, err error) {
+		t.Helper()
+		return Run(func(stdout, stderr io.Writer) error {
+			return run(context.Background(), args, Env(vars), stdout, stderr)
+		})
+	}
 }
 
 // WantUsageError checks what the program name printed and returned when
