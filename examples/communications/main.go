@@ -37,7 +37,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -45,11 +44,7 @@ import (
 	"github.com/which50-go/which50/examples/internal/cli"
 )
 
-func main() {
-	cli.Main("communications", func(ctx context.Context) error {
-		return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	})
-}
+func main() { cli.Main("communications", run) }
 
 // Demo data: how many contacts the fake holds and how many interactions each.
 const (
@@ -62,7 +57,7 @@ const (
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := cli.New("communications", "communications [flags]",
 		"Prints one contact's communications as a table or JSON.", stderr)
-	contactID := cmd.String("contact", "", "the contact's encrypted `id` (required with the real API; default: the first demo contact)")
+	contactID := cmd.ContactFlag()
 	flags := cmd.ReportFlags(30*time.Second, cli.FlagHelp{})
 	if err := cmd.Parse(args, "-contact ID"); err != nil {
 		return err

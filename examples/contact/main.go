@@ -46,7 +46,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"text/tabwriter"
 	"time"
@@ -55,11 +54,7 @@ import (
 	"github.com/which50-go/which50/examples/internal/cli"
 )
 
-func main() {
-	cli.Main("contact", func(ctx context.Context) error {
-		return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	})
-}
+func main() { cli.Main("contact", run) }
 
 // Demo data: how many contacts the fake holds and how many interactions each.
 const (
@@ -84,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd := cli.New("contact", "contact [flags]",
 		"Prints one contact: its values, emails, text messages, landing pages and web\n"+
 			"forms, and how many communications it has had.", stderr)
-	contactID := cmd.String("contact", "", "the contact's encrypted `id` (required with the real API; default: the first demo contact)")
+	contactID := cmd.ContactFlag()
 	flags := cmd.ReportFlags(30*time.Second, cli.FlagHelp{})
 	if err := cmd.Parse(args, "-contact ID"); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +15,7 @@ import (
 	"github.com/which50-go/which50/which50test"
 )
 
-func runMain(t *testing.T, args []string, vars map[string]string) (stdout, stderr string, err error) {
-	t.Helper()
-	return clitest.Run(func(stdout, stderr io.Writer) error {
-		return run(context.Background(), args, clitest.Env(vars), stdout, stderr)
-	})
-}
+var runMain = clitest.Runner(run)
 
 // demoReport reads, through the SDK, what the demo holds for its first
 // contact: what the program should print.

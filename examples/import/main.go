@@ -90,8 +90,8 @@ import (
 )
 
 func main() {
-	cli.Main("import", func(ctx context.Context) error {
-		return run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	cli.Main("import", func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+		return run(ctx, args, getenv, os.Stdin, stdout, stderr)
 	}, os.Interrupt, syscall.SIGTERM)
 }
 

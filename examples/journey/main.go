@@ -56,7 +56,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -67,11 +66,7 @@ import (
 	"github.com/which50-go/which50/which50test"
 )
 
-func main() {
-	cli.Main("journey", func(ctx context.Context) error {
-		return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	})
-}
+func main() { cli.Main("journey", run) }
 
 // The demo: how many contacts, how many interactions each, and the ids of
 // the journey it shows by default (the demo's "Spring Sale 2026": two
