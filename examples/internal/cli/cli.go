@@ -211,8 +211,9 @@ func (f *Flags) Validate() error {
 
 // Client returns a client of the real API when the environment, read
 // through getenv, names one (apienv.FromEnv), and otherwise of an embedded
-// demo server (which50test). The client has opts, then the options that
-// point it at its API.
+// demo server (which50test), with ctx limited to -timeout from then on. The
+// client asks for the -format, and has opts, then the options that point it
+// at its API.
 //
 // For the real API, check (when not nil) first says what the program still
 // lacks to call it, as an error from Bad, which Client returns; then,
@@ -221,14 +222,16 @@ func (f *Flags) Validate() error {
 // as "5 contacts", for the line Client prints to say the program runs on a
 // demo.
 //
-// Call done when the client is no longer used: it shuts the demo server
-// down. On an error Client has already done so.
-func (c *Command) Client(getenv func(string) string, check func() error, seed func(*which50test.Server) (holds string), opts ...which50.Option) (client *which50.Client, done func(), err error) {
-	done = func() {}
+// Call done when the client is no longer used: it cancels the context and
+// shuts the demo server down. On an error Client has already done so.
+func (f *Flags) Client(ctx context.Context, getenv func(string) string, check func() error, seed func(*which50test.Server) (holds string), opts ...which50.Option) (_ context.Context, _ *which50.Client, done func(), _ error) {
+	c := f.cmd
+	opts = append([]which50.Option{which50.WithFormat(f.Format)}, opts...)
+	closeDemo := func() {}
 	if api, ok := apienv.FromEnv(getenv); ok {
 		if check != nil {
 			if err := check(); err != nil {
-				return nil, done, err
+				return nil, nil, func() {}, err
 			}
 		}
 		if api.Auth == nil {
@@ -237,17 +240,22 @@ func (c *Command) Client(getenv func(string) string, check func() error, seed fu
 		opts = append(opts, api.Options()...)
 	} else {
 		srv := which50test.NewServer()
-		done = srv.Close
+		closeDemo = srv.Close
 		holds := seed(srv)
 		fmt.Fprintf(c.stderr, "demo: a fake Which50 API with %s at %s (set %s or %s to call the real one)\n",
 			holds, srv.URL, apienv.Token, apienv.APIKey)
 		opts = append(opts, which50.WithBaseURL(srv.URL))
 	}
-	if client, err = which50.NewClient(opts...); err != nil {
-		done()
-		return nil, func() {}, err
+	client, err := which50.NewClient(opts...)
+	if err != nil {
+		closeDemo()
+		return nil, nil, func() {}, err
 	}
-	return client, done, nil
+	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
+	return ctx, client, func() {
+		cancel()
+		closeDemo()
+	}, nil
 }
 
 // SeedContacts returns a seed for Client that fills the demo server with

@@ -255,21 +255,38 @@ func TestReportFlagsHelp(t *testing.T) {
 	}
 }
 
+// reportFlags returns a command with validated report flags from args.
+func reportFlags(t *testing.T, stderr io.Writer, args ...string) (*Command, *Flags) {
+	t.Helper()
+	c := New("prog", "prog [flags]", "Does a thing.", stderr)
+	f := c.ReportFlags(time.Minute, FlagHelp{})
+	if err := c.Parse(args, "-name N"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return c, f
+}
+
 func TestClientOnTheDemo(t *testing.T) {
 	var stderr bytes.Buffer
-	c := New("prog", "prog [flags]", "Does a thing.", &stderr)
+	_, f := reportFlags(t, &stderr, "-format", "xml", "-timeout", "1h")
 	var id string
-	client, done, err := c.Client(env(nil),
+	ctx, client, done, err := f.Client(context.Background(), env(nil),
 		func() error { t.Error("check called on the demo"); return nil },
 		func(srv *which50test.Server) string {
 			id = srv.SeedDemo(2, 3)[0]
 			return "2 contacts"
 		},
-		which50.WithFormat(which50.FormatXML), which50.WithMaxRetries(0))
+		which50.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := client.Contacts.Communications(context.Background(), id)
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) < 59*time.Minute {
+		t.Errorf("ctx deadline %v, %v; want in an hour", deadline, ok)
+	}
+	items, err := client.Contacts.Communications(ctx, id)
 	if err != nil || len(items) != 3 {
 		t.Errorf("Communications on the demo: %d items, %v", len(items), err)
 	}
@@ -278,6 +295,9 @@ func TestClientOnTheDemo(t *testing.T) {
 		t.Errorf("stderr %q", s)
 	}
 	done()
+	if ctx.Err() == nil {
+		t.Error("ctx not cancelled by done")
+	}
 	if _, err := client.Contacts.Communications(context.Background(), id); err == nil {
 		t.Error("the demo server still answers after done")
 	}
@@ -296,19 +316,19 @@ func TestClientOnTheAPI(t *testing.T) {
 		{map[string]string{apienv.BaseURL: srv.URL}, true},
 	} {
 		var stderr bytes.Buffer
-		c := New("prog", "prog [flags]", "Does a thing.", &stderr)
+		_, f := reportFlags(t, &stderr, "-format", "xml")
 		checked := false
-		client, done, err := c.Client(env(tt.vars), func() error { checked = true; return nil }, seed, which50.WithUserAgent("prog-test"))
+		ctx, client, done, err := f.Client(context.Background(), env(tt.vars), func() error { checked = true; return nil }, seed, which50.WithUserAgent("prog-test"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := client.Contacts.Communications(context.Background(), "c"); err != nil {
+		if _, err := client.Contacts.Communications(ctx, "c"); err != nil {
 			t.Errorf("%v: %v", tt.vars, err)
 		}
 		done()
 		r, _ := srv.LastRequest()
-		if !checked || !strings.HasPrefix(r.Header.Get("User-Agent"), "prog-test") {
-			t.Errorf("%v: checked %v, User-Agent %q", tt.vars, checked, r.Header.Get("User-Agent"))
+		if !checked || !strings.HasPrefix(r.Header.Get("User-Agent"), "prog-test") || !strings.Contains(r.Header.Get("Accept"), "xml") {
+			t.Errorf("%v: checked %v, request headers %v", tt.vars, checked, r.Header)
 		}
 		if want := "prog: " + apienv.NoCredential + "\n"; tt.warning != (stderr.String() == want) {
 			t.Errorf("%v: stderr %q, want the warning: %v", tt.vars, stderr.String(), tt.warning)
@@ -319,13 +339,13 @@ func TestClientOnTheAPI(t *testing.T) {
 // A check that fails stops Client before it prints or builds anything.
 func TestClientCheckFails(t *testing.T) {
 	var stderr bytes.Buffer
-	c := New("prog", "prog [flags]", "Does a thing.", &stderr)
-	client, done, err := c.Client(env(map[string]string{apienv.Token: "t"}),
-		func() error { return c.Bad("-id is required") },
+	c, f := reportFlags(t, &stderr)
+	ctx, client, done, err := f.Client(context.Background(), env(map[string]string{apienv.Token: "t"}),
+		func() error { return c.Required("id", true) },
 		func(*which50test.Server) string { return "" })
 	done()
-	if client != nil || !errors.As(err, new(UsageError)) {
-		t.Errorf("client %v, err %v", client, err)
+	if ctx != nil || client != nil || !errors.As(err, new(UsageError)) {
+		t.Errorf("ctx %v, client %v, err %v", ctx, client, err)
 	}
 	if strings.Contains(stderr.String(), "warning") || strings.Count(stderr.String(), "-id is required") != 1 {
 		t.Errorf("stderr:\n%s", stderr.String())
