@@ -66,16 +66,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	client, done, err := cmd.Client(getenv,
+	ctx, client, done, err := flags.Client(ctx, getenv,
 		func() error { return cmd.Required("contact", *contactID == "") },
 		cli.SeedContacts(contactID, demoContacts, demoPerContact),
-		which50.WithFormat(flags.Format), which50.WithUserAgent("which50-communications-example"))
+		which50.WithUserAgent("which50-communications-example"))
 	if err != nil {
 		return err
 	}
 	defer done()
-	ctx, cancel := context.WithTimeout(ctx, flags.Timeout)
-	defer cancel()
 	items, err := client.Contacts.Communications(ctx, *contactID)
 	if err != nil {
 		return explain(err, *contactID, flags.Timeout)

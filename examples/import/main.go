@@ -186,7 +186,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		in = f
 	}
 
-	client, done, err := cmd.Client(getenv,
+	ctx, client, done, err := flags.Client(ctx, getenv,
 		func() error {
 			if err := cmd.Required("list", *listID == 0); err != nil {
 				return err
@@ -216,13 +216,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 			return fmt.Sprintf("%d contacts in list %d", len(ids), demoList)
 		},
-		which50.WithFormat(flags.Format), which50.WithUserAgent("which50-import-example"))
+		which50.WithUserAgent("which50-import-example"))
 	if err != nil {
 		return err
 	}
 	defer done()
-	ctx, cancel := context.WithTimeout(ctx, flags.Timeout)
-	defer cancel()
 	s := &summary{ListID: *listID, source: source, match: match, batch: *batch}
 	if err := runImport(ctx, client, in, s, *poll, progressTo(stderr)); err != nil {
 		return err

@@ -165,7 +165,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	client, done, err := cmd.Client(getenv,
+	ctx, client, done, err := flags.Client(ctx, getenv,
 		func() error { return cmd.Required("journey", *journeyID == 0) },
 		func(srv *which50test.Server) string {
 			srv.SeedDemo(demoContacts, demoPerContact)
@@ -181,13 +181,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 			return fmt.Sprintf("%d contacts", demoContacts)
 		},
-		which50.WithFormat(flags.Format), which50.WithUserAgent("which50-journey-example"))
+		which50.WithUserAgent("which50-journey-example"))
 	if err != nil {
 		return err
 	}
 	defer done()
-	ctx, cancel := context.WithTimeout(ctx, flags.Timeout)
-	defer cancel()
 	r, err := read(ctx, client, *journeyID, activities, emails, pages)
 	if err != nil {
 		return explain(err, flags.Timeout)
