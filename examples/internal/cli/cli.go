@@ -304,6 +304,7 @@ func Explain(err error, a Advice) error {
 	return err
 }
 
+// advise puts text before err, or leaves err as it is when text is empty.
 func advise(text string, err error) error {
 	if text == "" {
 		return err
