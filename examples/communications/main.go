@@ -35,37 +35,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
 	"github.com/which50-go/which50"
-	"github.com/which50-go/which50/examples/internal/apienv"
-	"github.com/which50-go/which50/which50test"
+	"github.com/which50-go/which50/examples/internal/cli"
 )
 
-func main() {
-	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-	case errors.As(err, new(usageError)):
-		os.Exit(2) // run has printed the problem and the usage
-	default:
-		fmt.Fprintln(os.Stderr, "communications:", err)
-		os.Exit(1)
-	}
-}
-
-// usageError is a problem with the command line or the environment. run
-// prints it, with the usage, before returning it.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
+func main() { cli.Main("communications", run) }
 
 // Demo data: how many contacts the fake holds and how many interactions each.
 const (
@@ -76,84 +55,31 @@ const (
 // run is the whole program, with its inputs and outputs passed in so that
 // tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("communications", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: communications [flags]\n\n"+
-			"Prints one contact's communications as a table or JSON.\n\nflags:\n")
-		fs.PrintDefaults()
-		apienv.WriteHelp(fs.Output())
+	cmd := cli.New("communications", "communications [flags]",
+		"Prints one contact's communications as a table or JSON.", stderr)
+	contactID := cmd.ContactFlag()
+	flags := cmd.ReportFlags(30*time.Second, cli.FlagHelp{})
+	if err := cmd.Parse(args, "-contact ID"); err != nil {
+		return err
 	}
-	contactID := fs.String("contact", "", "the contact's encrypted `id` (required with the real API; default: the first demo contact)")
-	formatName := fs.String("format", "json", "wire `format` to ask the API for: json or xml")
-	output := fs.String("output", "table", "`output` format: table or json")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up after this `duration`, retries included")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()} // the flag package has printed it, with the usage
-	}
-	// bad prints a problem once, with the usage, and returns it.
-	bad := func(format string, a ...any) error {
-		msg := fmt.Sprintf(format, a...)
-		fmt.Fprintln(stderr, "communications:", msg)
-		fs.Usage()
-		return usageError{msg}
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q (use -contact ID)", fs.Arg(0))
+	if err := flags.Validate(); err != nil {
+		return err
 	}
 
-	var format which50.Format
-	switch *formatName {
-	case "json":
-		format = which50.FormatJSON
-	case "xml":
-		format = which50.FormatXML
-	default:
-		return bad("-format %q: want json or xml", *formatName)
-	}
-	if *output != "table" && *output != "json" {
-		return bad("-output %q: want table or json", *output)
-	}
-	if *timeout <= 0 {
-		return bad("-timeout %s: must be positive", *timeout)
-	}
-
-	opts := []which50.Option{which50.WithFormat(format), which50.WithUserAgent("which50-communications-example")}
-	if api, ok := apienv.FromEnv(getenv); ok {
-		if *contactID == "" {
-			return bad("-contact is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
-		}
-		if api.Auth == nil {
-			fmt.Fprintln(stderr, "communications:", apienv.NoCredential)
-		}
-		opts = append(opts, api.Options()...)
-	} else {
-		srv := which50test.NewServer()
-		defer srv.Close()
-		ids := srv.SeedDemo(demoContacts, demoPerContact)
-		if *contactID == "" {
-			*contactID = ids[0]
-		}
-		fmt.Fprintf(stderr, "demo: a fake Which50 API with %d contacts at %s (set %s or %s to call the real one)\n",
-			len(ids), srv.URL, apienv.Token, apienv.APIKey)
-		opts = append(opts, which50.WithBaseURL(srv.URL))
-	}
-
-	client, err := which50.NewClient(opts...)
+	ctx, client, done, err := flags.Client(ctx, getenv,
+		func() error { return cmd.Required("contact", *contactID == "") },
+		cli.SeedContacts(contactID, demoContacts, demoPerContact),
+		which50.WithUserAgent("which50-communications-example"))
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
+	defer done()
 	items, err := client.Contacts.Communications(ctx, *contactID)
 	if err != nil {
-		return explain(err, *contactID, *timeout)
+		return explain(err, *contactID, flags.Timeout)
 	}
 
-	if *output == "json" {
+	if flags.Output == "json" {
 		return writeJSON(stdout, items)
 	}
 	return writeTable(stdout, *contactID, items)
@@ -162,20 +88,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // explain turns the SDK's errors into advice, keeping the original error
 // in the chain for errors.Is and errors.As.
 func explain(err error, contactID string, timeout time.Duration) error {
-	var apiErr *which50.APIError
-	switch {
-	case errors.Is(err, which50.ErrUnauthorized):
-		return fmt.Errorf("the API did not accept the credential; check WHICH50_TOKEN or WHICH50_API_KEY: %w", err)
-	case errors.Is(err, which50.ErrForbidden):
-		return fmt.Errorf("the credential may not read this contact's communications: %w", err)
-	case errors.Is(err, which50.ErrNotFound):
-		return fmt.Errorf("no contact with id %q (ids are the API's encrypted ids, passed exactly as given): %w", contactID, err)
-	case errors.Is(err, which50.ErrRateLimited) && errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
-		return fmt.Errorf("rate limited; try again in %s: %w", apiErr.RetryAfter, err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("no answer within %s (raise -timeout): %w", timeout, err)
-	}
-	return err
+	return cli.Explain(err, cli.Advice{
+		Forbidden: "the credential may not read this contact's communications",
+		NotFound:  fmt.Sprintf("no contact with id %q (ids are the API's encrypted ids, passed exactly as given)", contactID),
+		Timeout:   fmt.Sprintf("no answer within %s (raise -timeout)", timeout),
+	})
 }
 
 // writeTable prints items as an aligned table, one interaction a line.
@@ -202,7 +119,5 @@ func writeTable(w io.Writer, contactID string, items []which50.ContactInteractio
 // carries the API's field names; Occurred is RFC 3339 with the offset the
 // platform recorded.
 func writeJSON(w io.Writer, items []which50.ContactInteraction) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(items)
+	return cli.WriteJSON(w, items)
 }

@@ -1,30 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/which50-go/which50"
+	"github.com/which50-go/which50/examples/internal/clitest"
 	"github.com/which50-go/which50/which50test"
 )
 
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
-func runMain(t *testing.T, args []string, vars map[string]string) (stdout, stderr string, err error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, env(vars), &out, &errOut)
-	return out.String(), errOut.String(), err
-}
+var runMain = clitest.Runner(run)
 
 // demoItems are the interactions the demo prints by default.
 func demoItems() (string, []which50.ContactInteraction) {
@@ -191,32 +181,14 @@ func TestUsageErrors(t *testing.T) {
 		{nil, map[string]string{"WHICH50_API_KEY": "k"}, "-contact is required"},
 	}
 	for _, tt := range tests {
-		_, stderr, err := runMain(t, tt.args, tt.vars)
-		if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), tt.text) {
-			t.Errorf("run %q: err = %v, want a usage error with %q", tt.args, err, tt.text)
-			continue
-		}
-		// Printed once, by run, with the usage; main prints nothing more.
-		if n := strings.Count(stderr, tt.text); n != 1 || strings.Count(stderr, "usage: communications") != 1 {
-			t.Errorf("run %q: stderr holds %q %d times, want once with the usage:\n%s", tt.args, tt.text, n, stderr)
-		}
-		if strings.Contains(stderr, "demo:") {
-			t.Errorf("run %q: started the demo:\n%s", tt.args, stderr)
-		}
+		stdout, stderr, err := runMain(t, tt.args, tt.vars)
+		clitest.WantUsageError(t, "communications", tt.args, stdout, stderr, err, tt.text)
 	}
 }
 
 func TestHelpListsTheEnvironment(t *testing.T) {
 	_, stderr, err := runMain(t, []string{"-h"}, nil)
-	if !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("-h: err = %v, want flag.ErrHelp (exit 0)", err)
-	}
-	for _, want := range []string{"usage: communications", "-format", "-output", "-timeout", "-contact",
-		"WHICH50_BASE_URL", "WHICH50_TOKEN", "WHICH50_API_KEY", "WHICH50_API_KEY_HEADER"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("-h does not mention %s:\n%s", want, stderr)
-		}
-	}
+	clitest.WantHelp(t, "communications", stderr, err, "-format", "-output", "-timeout", "-contact")
 }
 
 // WHICH50_BASE_URL alone calls that API without a credential, and says so.

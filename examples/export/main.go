@@ -81,6 +81,7 @@ import (
 
 	"github.com/which50-go/which50"
 	"github.com/which50-go/which50/examples/internal/apienv"
+	"github.com/which50-go/which50/examples/internal/cli"
 	"github.com/which50-go/which50/which50test"
 )
 
@@ -145,17 +146,11 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: export [flags] [FILE]\n\n"+
-			"Writes the communications of the contacts whose ids are in FILE (one a line,\n"+
+	fs := cli.New("export", "export [flags] [FILE]",
+		"Writes the communications of the contacts whose ids are in FILE (one a line,\n"+
 			"\"-\" for stdin) as JSON lines or CSV. On the embedded demo server, without\n"+
 			"FILE, it exports all its contacts; with the real API, without FILE, it reads\n"+
-			"the ids from stdin.\n\nflags:")
-		fs.PrintDefaults()
-		apienv.WriteHelp(fs.Output())
-	}
+			"the ids from stdin.", stderr)
 	fs.IntVar(&cfg.concurrency, "concurrency", 8, "contacts fetched at the same time")
 	fs.Float64Var(&cfg.rate, "rate", 0, "most requests per second, over all workers and retries (0: no limit)")
 	fs.StringVar(&cfg.format, "format", "json", "wire format to ask the API for: json or xml")
@@ -167,7 +162,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "time limit for one contact, retries included")
 	fs.IntVar(&cfg.demoContacts, "demo-contacts", 100, "contacts on the demo server")
 	fs.DurationVar(&cfg.demoLatency, "demo-latency", 0, "delay of each demo server answer, e.g. 10ms")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.FlagSet.Parse(args); err != nil { // FILE may follow the flags
 		return cfg, err
 	}
 	var problems []string

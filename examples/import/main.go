@@ -74,13 +74,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
@@ -88,38 +85,15 @@ import (
 	"time"
 
 	"github.com/which50-go/which50"
-	"github.com/which50-go/which50/examples/internal/apienv"
+	"github.com/which50-go/which50/examples/internal/cli"
 	"github.com/which50-go/which50/which50test"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	if code := exitCode(err); code == 1 {
-		fmt.Fprintln(os.Stderr, "import:", err)
-		os.Exit(code)
-	} else if code != 0 {
-		os.Exit(code) // run has printed the problem and the usage
-	}
+	cli.Main("import", func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+		return run(ctx, args, getenv, os.Stdin, stdout, stderr)
+	}, os.Interrupt, syscall.SIGTERM)
 }
-
-// exitCode is the exit status for run's error.
-func exitCode(err error) int {
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, new(usageError)):
-		return 2
-	}
-	return 1
-}
-
-// usageError is a problem with the command line or the environment. run
-// prints it, with the usage, before returning it.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
 
 // The demo: its list, the members SeedDemo puts in it, the rows of the
 // generated CSV, and the flags' demo defaults.
@@ -152,73 +126,41 @@ type summary struct {
 // run is the whole program, with its inputs and outputs passed in so that
 // tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: import [flags]\n\n"+
-			"Imports the contacts of a CSV file (header row = field names) into a contact\n"+
-			"list with an import job, and prints a summary.\n\nflags:\n")
-		fs.PrintDefaults()
-		apienv.WriteHelp(fs.Output())
+	cmd := cli.New("import", "import [flags]",
+		"Imports the contacts of a CSV file (header row = field names) into a contact\n"+
+			"list with an import job, and prints a summary.", stderr)
+	listID := cmd.Int64("list", 0, "the contact list's `id` (required with the real API; default: demo list 1001)")
+	file := cmd.String("file", "", "the CSV `path`, - for stdin (default: stdin when it holds data; on the demo, a generated CSV)")
+	matchFlag := cmd.String("match", "", "comma-separated `fields` that identify contacts to update; none inserts every row (Email for the generated demo CSV)")
+	batch := cmd.Int("batch", 1000, fmt.Sprintf("contacts per request, 1 to %d; %d on the demo unless set", which50.MaxImportBatch, demoBatch))
+	poll := cmd.Duration("poll", 2*time.Second, "wait between status polls; "+demoPoll.String()+" on the demo unless set")
+	flags := cmd.ReportFlags(30*time.Minute, cli.FlagHelp{
+		Output:  "`output` format of the summary: table or json",
+		Timeout: "give up after this `duration`, the whole import included",
+	})
+	if err := cmd.Parse(args, "-file PATH"); err != nil {
+		return err
 	}
-	listID := fs.Int64("list", 0, "the contact list's `id` (required with the real API; default: demo list 1001)")
-	file := fs.String("file", "", "the CSV `path`, - for stdin (default: stdin when it holds data; on the demo, a generated CSV)")
-	matchFlag := fs.String("match", "", "comma-separated `fields` that identify contacts to update; none inserts every row (Email for the generated demo CSV)")
-	batch := fs.Int("batch", 1000, fmt.Sprintf("contacts per request, 1 to %d; %d on the demo unless set", which50.MaxImportBatch, demoBatch))
-	poll := fs.Duration("poll", 2*time.Second, "wait between status polls; "+demoPoll.String()+" on the demo unless set")
-	formatName := fs.String("format", "json", "wire `format` to ask the API for: json or xml")
-	output := fs.String("output", "table", "`output` format of the summary: table or json")
-	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this `duration`, the whole import included")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()} // the flag package has printed it, with the usage
-	}
-	// bad prints a problem once, with the usage, and returns it.
-	bad := func(format string, a ...any) error {
-		msg := fmt.Sprintf(format, a...)
-		fmt.Fprintln(stderr, "import:", msg)
-		fs.Usage()
-		return usageError{msg}
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q (use -file PATH)", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["list"] && *listID <= 0 {
-		return bad("-list %d: must be positive", *listID)
+	if cmd.Given("list") && *listID <= 0 {
+		return cmd.Bad("-list %d: must be positive", *listID)
 	}
 	var match []string
 	if *matchFlag != "" {
 		match = strings.Split(*matchFlag, ",")
 		for i, f := range match {
 			if match[i] = strings.TrimSpace(f); match[i] == "" {
-				return bad("-match %q: an empty field name", *matchFlag)
+				return cmd.Bad("-match %q: an empty field name", *matchFlag)
 			}
 		}
 	}
 	if *batch < 1 || *batch > which50.MaxImportBatch {
-		return bad("-batch %d: want 1 to %d", *batch, which50.MaxImportBatch)
+		return cmd.Bad("-batch %d: want 1 to %d", *batch, which50.MaxImportBatch)
 	}
 	if *poll <= 0 {
-		return bad("-poll %s: must be positive", *poll)
+		return cmd.Bad("-poll %s: must be positive", *poll)
 	}
-	var format which50.Format
-	switch *formatName {
-	case "json":
-		format = which50.FormatJSON
-	case "xml":
-		format = which50.FormatXML
-	default:
-		return bad("-format %q: want json or xml", *formatName)
-	}
-	if *output != "table" && *output != "json" {
-		return bad("-output %q: want table or json", *output)
-	}
-	if *timeout <= 0 {
-		return bad("-timeout %s: must be positive", *timeout)
+	if err := flags.Validate(); err != nil {
+		return err
 	}
 
 	// The input: a file, or stdin when asked for or when it holds data.
@@ -244,57 +186,47 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		in = f
 	}
 
-	opts := []which50.Option{which50.WithFormat(format), which50.WithUserAgent("which50-import-example")}
-	if api, ok := apienv.FromEnv(getenv); ok {
-		if *listID == 0 {
-			return bad("-list is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
-		}
-		if source == "" {
-			return bad("no CSV: give -file PATH, or pipe it on stdin")
-		}
-		if api.Auth == nil {
-			fmt.Fprintln(stderr, "import:", apienv.NoCredential)
-		}
-		opts = append(opts, api.Options()...)
-	} else {
-		srv := which50test.NewServer()
-		defer srv.Close()
-		ids := srv.SeedDemo(demoMembers, 1)
-		srv.SetImportStep(demoStep)
-		if *listID == 0 {
-			*listID = demoList
-		}
-		if source == "" {
-			in, source = bytes.NewReader(demoCSV(srv, ids)), fmt.Sprintf("a generated demo CSV of %d rows", demoRows)
-			if !set["match"] {
-				match = []string{demoMatch}
+	ctx, client, done, err := flags.Client(ctx, getenv,
+		func() error {
+			if err := cmd.Required("list", *listID == 0); err != nil {
+				return err
 			}
-		}
-		if !set["batch"] {
-			*batch = demoBatch
-		}
-		if !set["poll"] {
-			*poll = demoPoll
-		}
-		fmt.Fprintf(stderr, "demo: a fake Which50 API with %d contacts in list %d at %s (set %s or %s to call the real one)\n",
-			len(ids), demoList, srv.URL, apienv.Token, apienv.APIKey)
-		opts = append(opts, which50.WithBaseURL(srv.URL))
-	}
-
-	client, err := which50.NewClient(opts...)
+			if source == "" {
+				return cmd.Bad("no CSV: give -file PATH, or pipe it on stdin")
+			}
+			return nil
+		},
+		func(srv *which50test.Server) string {
+			ids := srv.SeedDemo(demoMembers, 1)
+			srv.SetImportStep(demoStep)
+			if *listID == 0 {
+				*listID = demoList
+			}
+			if source == "" {
+				in, source = bytes.NewReader(demoCSV(srv, ids)), fmt.Sprintf("a generated demo CSV of %d rows", demoRows)
+				if !cmd.Given("match") {
+					match = []string{demoMatch}
+				}
+			}
+			if !cmd.Given("batch") {
+				*batch = demoBatch
+			}
+			if !cmd.Given("poll") {
+				*poll = demoPoll
+			}
+			return fmt.Sprintf("%d contacts in list %d", len(ids), demoList)
+		},
+		which50.WithUserAgent("which50-import-example"))
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
+	defer done()
 	s := &summary{ListID: *listID, source: source, match: match, batch: *batch}
 	if err := runImport(ctx, client, in, s, *poll, progressTo(stderr)); err != nil {
 		return err
 	}
-	if *output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+	if flags.Output == "json" {
+		return cli.WriteJSON(stdout, s)
 	}
 	return s.write(stdout)
 }
@@ -374,22 +306,12 @@ func runImport(ctx context.Context, client *which50.Client, in io.Reader, s *sum
 // explain adds advice to the SDK's errors, keeping the original error in
 // the chain for errors.Is and errors.As.
 func explain(err error) error {
-	var apiErr *which50.APIError
-	switch {
-	case errors.Is(err, which50.ErrUnauthorized):
-		return fmt.Errorf("the API did not accept the credential; check WHICH50_TOKEN or WHICH50_API_KEY: %w", err)
-	case errors.Is(err, which50.ErrForbidden):
-		return fmt.Errorf("the credential may not write to this list: %w", err)
-	case errors.Is(err, which50.ErrNotFound):
-		return fmt.Errorf("not found; check -list: %w", err)
-	case errors.Is(err, which50.ErrRateLimited) && errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
-		return fmt.Errorf("rate limited; try again in %s: %w", apiErr.RetryAfter, err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("not done within -timeout: %w", err)
-	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("interrupted: %w", err)
-	}
-	return err
+	return cli.Explain(err, cli.Advice{
+		Forbidden:   "the credential may not write to this list",
+		NotFound:    "not found; check -list",
+		Timeout:     "not done within -timeout",
+		Interrupted: "interrupted",
+	})
 }
 
 // rows reads the CSV one row at a time.

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,18 +14,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/which50-go/which50"
+	"github.com/which50-go/which50/examples/internal/cli"
+	"github.com/which50-go/which50/examples/internal/clitest"
 	"github.com/which50-go/which50/which50test"
 )
 
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
 func runMain(t *testing.T, stdin string, args []string, vars map[string]string) (stdout, stderr string, err error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, env(vars), strings.NewReader(stdin), &out, &errOut)
-	return out.String(), errOut.String(), err
+	return clitest.Run(func(stdout, stderr io.Writer) error {
+		return run(context.Background(), args, clitest.Env(vars), strings.NewReader(stdin), stdout, stderr)
+	})
 }
 
 // durationLine matches the summary's one line that changes from run to run.
@@ -173,7 +171,7 @@ func TestBadRowStopsBeforeTheRun(t *testing.T) {
 	vars := map[string]string{"WHICH50_BASE_URL": srv.URL, "WHICH50_TOKEN": "t-1"}
 	csv := customers + "dan@example.com,Basic\n" + "eve@example.com,Basic,Darwin\n"
 	stdout, _, err := runMain(t, csv, []string{"-list", "7", "-batch", "2", "-poll", "1ms"}, vars)
-	if exitCode(err) != 1 || err == nil || !strings.Contains(err.Error(), "stdin: record on line 5: wrong number of fields; import job 5001 was not run (2 contacts sent to it)") {
+	if cli.ExitCode(err) != 1 || err == nil || !strings.Contains(err.Error(), "stdin: record on line 5: wrong number of fields; import job 5001 was not run (2 contacts sent to it)") {
 		t.Fatalf("err = %v, want the CSV error and the job left unrun", err)
 	}
 	if stdout != "" {
@@ -213,8 +211,8 @@ func TestFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, _, err := runMain(t, tt.stdin, tt.args, tt.vars)
-			if exitCode(err) != 1 || !strings.Contains(err.Error(), tt.text) || tt.is != nil && !errors.Is(err, tt.is) {
-				t.Errorf("err = %v (exit %d), want %q, exit 1", err, exitCode(err), tt.text)
+			if cli.ExitCode(err) != 1 || !strings.Contains(err.Error(), tt.text) || tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("err = %v (exit %d), want %q, exit 1", err, cli.ExitCode(err), tt.text)
 			}
 			if stdout != "" {
 				t.Errorf("stdout %q after a failure", stdout)
@@ -253,31 +251,13 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		stdout, stderr, err := runMain(t, tt.stdin, tt.args, tt.vars)
-		if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), tt.text) || exitCode(err) != 2 {
-			t.Errorf("run %q: err = %v (exit %d), want a usage error with %q, exit 2", tt.args, err, exitCode(err), tt.text)
-			continue
-		}
-		// Printed once, by run, with the usage; main prints nothing more.
-		if n := strings.Count(stderr, tt.text); n != 1 || strings.Count(stderr, "usage: import") != 1 {
-			t.Errorf("run %q: stderr holds %q %d times, want once with the usage:\n%s", tt.args, tt.text, n, stderr)
-		}
-		if stdout != "" || strings.Contains(stderr, "demo:") {
-			t.Errorf("run %q: stdout %q; started the demo?\n%s", tt.args, stdout, stderr)
-		}
+		clitest.WantUsageError(t, "import", tt.args, stdout, stderr, err, tt.text)
 	}
 }
 
 func TestHelpListsTheEnvironment(t *testing.T) {
 	_, stderr, err := runMain(t, "", []string{"-h"}, nil)
-	if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 {
-		t.Errorf("-h: err = %v, want flag.ErrHelp (exit 0)", err)
-	}
-	for _, want := range []string{"usage: import", "-list", "-file", "-match", "-batch", "-poll", "-format", "-output", "-timeout",
-		"WHICH50_BASE_URL", "WHICH50_TOKEN", "WHICH50_API_KEY", "WHICH50_API_KEY_HEADER"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("-h does not mention %s:\n%s", want, stderr)
-		}
-	}
+	clitest.WantHelp(t, "import", stderr, err, "-list", "-file", "-match", "-batch", "-poll", "-format", "-output", "-timeout")
 }
 
 func TestProgressLine(t *testing.T) {
@@ -299,7 +279,7 @@ func TestNoProgressToAFile(t *testing.T) {
 	}
 	defer f.Close()
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"-poll", "1ms"}, env(nil), strings.NewReader(""), &out, f); err != nil {
+	if err := run(context.Background(), []string{"-poll", "1ms"}, clitest.Env(nil), strings.NewReader(""), &out, f); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(f.Name())

@@ -54,48 +54,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/which50-go/which50"
-	"github.com/which50-go/which50/examples/internal/apienv"
+	"github.com/which50-go/which50/examples/internal/cli"
 	"github.com/which50-go/which50/which50test"
 )
 
-func main() {
-	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	if code := exitCode(err); code == 1 {
-		fmt.Fprintln(os.Stderr, "journey:", err)
-		os.Exit(code)
-	} else if code != 0 {
-		os.Exit(code) // run has printed the problem and the usage
-	}
-}
-
-// exitCode is the exit status for run's error.
-func exitCode(err error) int {
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, new(usageError)):
-		return 2
-	}
-	return 1
-}
-
-// usageError is a problem with the command line or the environment. run
-// prints it, with the usage, before returning it.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
+func main() { cli.Main("journey", run) }
 
 // The demo: how many contacts, how many interactions each, and the ids of
 // the journey it shows by default (the demo's "Spring Sale 2026": two
@@ -175,102 +146,52 @@ func (l *idList) Set(v string) error {
 // run is the whole program, with its inputs and outputs passed in so that
 // tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("journey", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: journey [flags]\n\n"+
-			"Prints a journey, its contact count, the activities given, and the contacts\n"+
-			"in each state of the email and landing page reports given.\n\nflags:\n")
-		fs.PrintDefaults()
-		apienv.WriteHelp(fs.Output())
-	}
-	journeyID := fs.Int64("journey", 0, "the journey's `id` (required with the real API; default: demo journey 1042)")
+	cmd := cli.New("journey", "journey [flags]",
+		"Prints a journey, its contact count, the activities given, and the contacts\n"+
+			"in each state of the email and landing page reports given.", stderr)
+	journeyID := cmd.Int64("journey", 0, "the journey's `id` (required with the real API; default: demo journey 1042)")
 	var activities, emails, pages idList
-	fs.Var(&activities, "activity", "`ids` of activities to show, comma-separated (on the demo journey: 104200,104201,104202,104203)")
-	fs.Var(&emails, "email", "`ids` of emails whose report to count, comma-separated (on the demo journey: 104200,104201)")
-	fs.Var(&pages, "landing-page", "`ids` of landing pages whose report to count, comma-separated (on the demo journey: 104203)")
-	formatName := fs.String("format", "json", "wire `format` to ask the API for: json or xml")
-	output := fs.String("output", "table", "`output` format: table or json")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up after this `duration`, retries included")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()} // the flag package has printed it, with the usage
+	cmd.Var(&activities, "activity", "`ids` of activities to show, comma-separated (on the demo journey: 104200,104201,104202,104203)")
+	cmd.Var(&emails, "email", "`ids` of emails whose report to count, comma-separated (on the demo journey: 104200,104201)")
+	cmd.Var(&pages, "landing-page", "`ids` of landing pages whose report to count, comma-separated (on the demo journey: 104203)")
+	flags := cmd.ReportFlags(30*time.Second, cli.FlagHelp{})
+	if err := cmd.Parse(args, "-journey ID"); err != nil {
+		return err
 	}
-	// bad prints a problem once, with the usage, and returns it.
-	bad := func(format string, a ...any) error {
-		msg := fmt.Sprintf(format, a...)
-		fmt.Fprintln(stderr, "journey:", msg)
-		fs.Usage()
-		return usageError{msg}
+	if cmd.Given("journey") && *journeyID <= 0 {
+		return cmd.Bad("-journey %d: must be positive", *journeyID)
 	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q (use -journey ID)", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["journey"] && *journeyID <= 0 {
-		return bad("-journey %d: must be positive", *journeyID)
-	}
-	var format which50.Format
-	switch *formatName {
-	case "json":
-		format = which50.FormatJSON
-	case "xml":
-		format = which50.FormatXML
-	default:
-		return bad("-format %q: want json or xml", *formatName)
-	}
-	if *output != "table" && *output != "json" {
-		return bad("-output %q: want table or json", *output)
-	}
-	if *timeout <= 0 {
-		return bad("-timeout %s: must be positive", *timeout)
+	if err := flags.Validate(); err != nil {
+		return err
 	}
 
-	opts := []which50.Option{which50.WithFormat(format), which50.WithUserAgent("which50-journey-example")}
-	if api, ok := apienv.FromEnv(getenv); ok {
-		if *journeyID == 0 {
-			return bad("-journey is required when calling the real API (%s, %s or %s is set)", apienv.BaseURL, apienv.Token, apienv.APIKey)
-		}
-		if api.Auth == nil {
-			fmt.Fprintln(stderr, "journey:", apienv.NoCredential)
-		}
-		opts = append(opts, api.Options()...)
-	} else {
-		srv := which50test.NewServer()
-		defer srv.Close()
-		srv.SeedDemo(demoContacts, demoPerContact)
-		if *journeyID == 0 || *journeyID == demoJourney {
-			*journeyID = demoJourney
-			for name, ids := range map[string]struct{ flag, demo *idList }{
-				"activity": {&activities, &demoActivities}, "email": {&emails, &demoEmails}, "landing-page": {&pages, &demoLandingPages},
-			} {
-				if !set[name] {
-					*ids.flag = *ids.demo
+	ctx, client, done, err := flags.Client(ctx, getenv,
+		func() error { return cmd.Required("journey", *journeyID == 0) },
+		func(srv *which50test.Server) string {
+			srv.SeedDemo(demoContacts, demoPerContact)
+			if *journeyID == 0 || *journeyID == demoJourney {
+				*journeyID = demoJourney
+				for name, ids := range map[string]struct{ flag, demo *idList }{
+					"activity": {&activities, &demoActivities}, "email": {&emails, &demoEmails}, "landing-page": {&pages, &demoLandingPages},
+				} {
+					if !cmd.Given(name) {
+						*ids.flag = *ids.demo
+					}
 				}
 			}
-		}
-		fmt.Fprintf(stderr, "demo: a fake Which50 API with %d contacts at %s (set %s or %s to call the real one)\n",
-			demoContacts, srv.URL, apienv.Token, apienv.APIKey)
-		opts = append(opts, which50.WithBaseURL(srv.URL))
-	}
-
-	client, err := which50.NewClient(opts...)
+			return fmt.Sprintf("%d contacts", demoContacts)
+		},
+		which50.WithUserAgent("which50-journey-example"))
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
+	defer done()
 	r, err := read(ctx, client, *journeyID, activities, emails, pages)
 	if err != nil {
-		return explain(err, *timeout)
+		return explain(err, flags.Timeout)
 	}
-	if *output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+	if flags.Output == "json" {
+		return cli.WriteJSON(stdout, r)
 	}
 	return writeTable(stdout, r)
 }
@@ -324,20 +245,11 @@ func read(ctx context.Context, client *which50.Client, journeyID int64, activiti
 // explain adds advice to the SDK's errors, keeping the original error in
 // the chain for errors.Is and errors.As.
 func explain(err error, timeout time.Duration) error {
-	var apiErr *which50.APIError
-	switch {
-	case errors.Is(err, which50.ErrUnauthorized):
-		return fmt.Errorf("the API did not accept the credential; check WHICH50_TOKEN or WHICH50_API_KEY: %w", err)
-	case errors.Is(err, which50.ErrForbidden):
-		return fmt.Errorf("the credential may not read this journey: %w", err)
-	case errors.Is(err, which50.ErrNotFound):
-		return fmt.Errorf("not found; check the ids given: %w", err)
-	case errors.Is(err, which50.ErrRateLimited) && errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
-		return fmt.Errorf("rate limited; try again in %s: %w", apiErr.RetryAfter, err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("no answer within %s (raise -timeout): %w", timeout, err)
-	}
-	return err
+	return cli.Explain(err, cli.Advice{
+		Forbidden: "the credential may not read this journey",
+		NotFound:  "not found; check the ids given",
+		Timeout:   fmt.Sprintf("no answer within %s (raise -timeout)", timeout),
+	})
 }
 
 // writeTable prints the report as titled sections.

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,19 +11,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/which50-go/which50"
+	"github.com/which50-go/which50/examples/internal/cli"
+	"github.com/which50-go/which50/examples/internal/clitest"
 	"github.com/which50-go/which50/which50test"
 )
 
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
-func runMain(t *testing.T, args []string, vars map[string]string) (stdout, stderr string, err error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, env(vars), &out, &errOut)
-	return out.String(), errOut.String(), err
-}
+var runMain = clitest.Runner(run)
 
 // demoReport reads, through the SDK, what the demo holds for journey: what
 // the program should print.
@@ -204,8 +195,8 @@ func TestFriendlyErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, _, err := runMain(t, tt.args, base)
-			if !errors.Is(err, tt.sentinel) || !strings.Contains(err.Error(), tt.text) || exitCode(err) != 1 {
-				t.Errorf("err = %v (exit %d), want %v with %q, exit 1", err, exitCode(err), tt.sentinel, tt.text)
+			if !errors.Is(err, tt.sentinel) || !strings.Contains(err.Error(), tt.text) || cli.ExitCode(err) != 1 {
+				t.Errorf("err = %v (exit %d), want %v with %q, exit 1", err, cli.ExitCode(err), tt.sentinel, tt.text)
 			}
 			if stdout != "" {
 				t.Errorf("stdout %q after a failure", stdout)
@@ -237,28 +228,11 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		stdout, stderr, err := runMain(t, tt.args, tt.vars)
-		if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), tt.text) || exitCode(err) != 2 {
-			t.Errorf("run %q: err = %v (exit %d), want a usage error with %q, exit 2", tt.args, err, exitCode(err), tt.text)
-			continue
-		}
-		if n := strings.Count(stderr, tt.text); n != 1 || strings.Count(stderr, "usage: journey") != 1 {
-			t.Errorf("run %q: stderr holds %q %d times, want once with the usage:\n%s", tt.args, tt.text, n, stderr)
-		}
-		if stdout != "" || strings.Contains(stderr, "demo:") {
-			t.Errorf("run %q: stdout %q; started the demo?\n%s", tt.args, stdout, stderr)
-		}
+		clitest.WantUsageError(t, "journey", tt.args, stdout, stderr, err, tt.text)
 	}
 }
 
 func TestHelpListsTheEnvironment(t *testing.T) {
 	_, stderr, err := runMain(t, []string{"-h"}, nil)
-	if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 {
-		t.Errorf("-h: err = %v, want flag.ErrHelp (exit 0)", err)
-	}
-	for _, want := range []string{"usage: journey", "-journey", "-activity", "-email", "-landing-page", "-format", "-output", "-timeout",
-		"WHICH50_BASE_URL", "WHICH50_TOKEN", "WHICH50_API_KEY", "WHICH50_API_KEY_HEADER"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("-h does not mention %s:\n%s", want, stderr)
-		}
-	}
+	clitest.WantHelp(t, "journey", stderr, err, "-journey", "-activity", "-email", "-landing-page", "-format", "-output", "-timeout")
 }
