@@ -27,8 +27,9 @@ const (
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 30 * time.Second
 	// DefaultMaxResponseBytes caps the body of one successful response read
-	// by Communications (after gzip decoding). CommunicationsSeq holds no
-	// body and is capped only by an explicit WithMaxResponseBytes.
+	// by a method that returns a slice or one item (after gzip decoding). The
+	// ...Seq methods hold no body and are capped only by an explicit
+	// WithMaxResponseBytes (MaxItemBytes bounds each of their items).
 	DefaultMaxResponseBytes int64 = 128 << 20
 )
 
@@ -274,7 +275,7 @@ func WithUserAgent(product string) Option {
 
 // WithMaxResponseBytes caps the bytes read from one successful response,
 // after gzip decoding, by default DefaultMaxResponseBytes. A larger body ends
-// the call with ErrResponseTooLarge. It applies to CommunicationsSeq only when
+// the call with ErrResponseTooLarge. It applies to the ...Seq methods only when
 // set explicitly.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
@@ -292,13 +293,7 @@ func WithMaxResponseBytes(n int64) Option {
 // only if it surely did not reach the server); only the caller's context
 // ending stops the retries.
 func WithResponseHeaderTimeout(d time.Duration) Option {
-	return func(c *Client) error {
-		if d < 0 {
-			return fmt.Errorf("which50: negative response header timeout %s", d)
-		}
-		c.headerTimeout = d
-		return nil
-	}
+	return timeoutOption("response header timeout", d, func(c *Client) *time.Duration { return &c.headerTimeout })
 }
 
 // WithReadIdleTimeout bounds the wait for the next bytes of a response
@@ -306,13 +301,7 @@ func WithResponseHeaderTimeout(d time.Duration) Option {
 // that stops sending mid-body fails the attempt, which is retried as
 // WithResponseHeaderTimeout describes.
 func WithReadIdleTimeout(d time.Duration) Option {
-	return func(c *Client) error {
-		if d < 0 {
-			return fmt.Errorf("which50: negative read idle timeout %s", d)
-		}
-		c.idleTimeout = d
-		return nil
-	}
+	return timeoutOption("read idle timeout", d, func(c *Client) *time.Duration { return &c.idleTimeout })
 }
 
 // WithAttemptTimeout bounds each attempt as a whole, from sending the
@@ -321,11 +310,17 @@ func WithReadIdleTimeout(d time.Duration) Option {
 // For a bound on the whole call, retries and waits included, give the call
 // a context with a deadline.
 func WithAttemptTimeout(d time.Duration) Option {
+	return timeoutOption("attempt timeout", d, func(c *Client) *time.Duration { return &c.attemptTimeout })
+}
+
+// timeoutOption sets the bound field returns to d, which must not be
+// negative.
+func timeoutOption(what string, d time.Duration, field func(*Client) *time.Duration) Option {
 	return func(c *Client) error {
 		if d < 0 {
-			return fmt.Errorf("which50: negative attempt timeout %s", d)
+			return fmt.Errorf("which50: negative %s %s", what, d)
 		}
-		c.attemptTimeout = d
+		*field(c) = d
 		return nil
 	}
 }

@@ -34,7 +34,7 @@ var (
 	// with WithMaxResponseBytes.
 	ErrResponseTooLarge = errors.New("which50: response too large")
 	// ErrInvalidResponse matches a *DecodeError: a successful status whose body
-	// is not a list of interactions in JSON or XML.
+	// is not the model asked for in JSON or XML.
 	ErrInvalidResponse = errors.New("which50: invalid response")
 )
 
