@@ -31,7 +31,8 @@ var (
 	// APIError's RetryAfter says when the server will accept a new request.
 	ErrRateLimited = errors.New("which50: rate limited")
 	// ErrResponseTooLarge reports a response body larger than the limit set
-	// with WithMaxResponseBytes.
+	// with WithMaxResponseBytes, an item larger than MaxItemBytes, or list
+	// items that would take far more memory than the body's bytes.
 	ErrResponseTooLarge = errors.New("which50: response too large")
 	// ErrInvalidResponse matches a *DecodeError: a successful status whose body
 	// is not the model asked for in JSON or XML.
