@@ -226,7 +226,6 @@ func (d *jsonDecoder) object(m *model, p unsafe.Pointer) error {
 			}
 		case '}':
 			d.pos++
-			d.endStrings()
 			return nil
 		default:
 			return d.fail(0, "expected , or } after an object member")

@@ -313,7 +313,6 @@ func (d *xmlDecoder) object(m *model, p unsafe.Pointer) error {
 			return err
 		}
 		if kind == tokEnd {
-			d.endStrings()
 			return nil
 		}
 		var mb *member
