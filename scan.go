@@ -189,6 +189,9 @@ const MaxItemBytes = 16 << 20
 // errItemTooLarge reports an item over MaxItemBytes.
 var errItemTooLarge = fmt.Errorf("which50: one item takes more than %d bytes: %w", MaxItemBytes, ErrResponseTooLarge)
 
+// offset is the input offset of the next byte to consume.
+func (d *reader) offset() int64 { return d.base + int64(d.pos) }
+
 // beginItem marks the start of an item, for MaxItemBytes.
 func (d *reader) beginItem() { d.itemStart = d.base + int64(d.pos) }
 

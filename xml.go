@@ -92,7 +92,7 @@ type openElement struct {
 // root when list is set (yield is called after each item is decoded into
 // item), else one item, the root element, decoded into item (yield is
 // called once it is complete).
-func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield func() bool) error {
+func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield func(offset int64) bool) error {
 	root := m.name
 	if list {
 		root = "ArrayOf" + m.name
@@ -111,7 +111,7 @@ func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield fu
 		}
 	default:
 		if err = d.object(m, item); err == nil {
-			yield()
+			yield(d.offset())
 		}
 	}
 	if err != nil {
@@ -276,7 +276,7 @@ func (d *xmlDecoder) epilogue() error {
 }
 
 // list decodes the items of the root element, whose start tag was read.
-func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (stopped bool, err error) {
+func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func(offset int64) bool) (stopped bool, err error) {
 	for {
 		kind, err := d.next()
 		if err != nil {
@@ -292,7 +292,7 @@ func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (sto
 		default:
 			m.zero(item)
 			d.beginItem()
-			if err = d.object(m, item); err == nil && !yield() {
+			if err = d.object(m, item); err == nil && !yield(d.offset()) {
 				return true, nil
 			}
 		}
