@@ -44,6 +44,7 @@ const (
 type member struct {
 	name    string // the wire name
 	jsonKey string // `"name":` as Json.NET writes it
+	xmlTag  string // "<name>": its start tag as DataContractSerializer writes it
 	ns      int    // XML namespace of its element, one of the ns constants
 	kind    kind
 	off     uintptr // of its Go field in the model's struct
@@ -147,7 +148,7 @@ func describe[T any](name string, ns int, memberNS map[string]int, nested ...*mo
 		if wire == "" || wire == "-" {
 			panic(fmt.Sprintf("which50: %s.%s has no wire name", t.Name(), f.Name))
 		}
-		mb := member{name: wire, jsonKey: `"` + wire + `":`, ns: ns, off: f.Offset}
+		mb := member{name: wire, jsonKey: `"` + wire + `":`, xmlTag: "<" + wire + ">", ns: ns, off: f.Offset}
 		if n, ok := memberNS[wire]; ok {
 			mb.ns = n
 		}
