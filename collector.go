@@ -14,12 +14,16 @@ import "unsafe"
 //   - without one (a chunked answer), items go into chunks, each a quarter
 //     of the items so far, and are copied once, at the end, into a slice of
 //     exactly their number. Growing one slice by append would copy every
-//     item several times and leave the old arrays behind as garbage.
+//     item several times and leave the old arrays behind as garbage. Past
+//     spillAfter items, the items of a flat model go into a spill instead
+//     (spill.go), which takes a fraction of their memory.
 type collector[T any] struct {
 	length int64 // the body's declared length, 0 if unknown
 	cur    []T   // the slice being filled
 	done   [][]T // full chunks before cur, without a Content-Length
 	n      int   // items collected
+	m      *model
+	spill  *spill // items after those in done and cur
 }
 
 // First sizes of the collector's slices, in items: firstKnown bounds the
@@ -32,10 +36,11 @@ const (
 )
 
 // start readies c for a body of the given declared length (0 or less if
-// unknown) holding about expected items, dropping what an earlier attempt
-// collected.
-func (c *collector[T]) start(length int64, expected int) {
-	*c = collector[T]{length: max(length, 0)}
+// unknown) holding about expected items of m (T being the type m
+// describes; nil if items are never to be spilled), dropping what an
+// earlier attempt collected.
+func (c *collector[T]) start(length int64, expected int, m *model) {
+	*c = collector[T]{length: max(length, 0), m: m}
 	if c.length > 0 && expected > 0 {
 		c.cur = make([]T, 0, min(expected, firstKnown))
 	}
@@ -44,10 +49,14 @@ func (c *collector[T]) start(length int64, expected int) {
 // add appends a copy of *item; consumed is how many bytes of the body
 // have been read so far.
 func (c *collector[T]) add(item *T, consumed int64) {
-	if len(c.cur) == cap(c.cur) {
+	if c.spill == nil && len(c.cur) == cap(c.cur) {
 		c.grow(consumed)
 	}
-	c.cur = append(c.cur, *item)
+	if c.spill != nil {
+		c.spill.add(unsafe.Pointer(item))
+	} else {
+		c.cur = append(c.cur, *item)
+	}
 	c.n++
 }
 
@@ -56,6 +65,11 @@ func (c *collector[T]) grow(consumed int64) {
 	if c.length == 0 {
 		if n > 0 {
 			c.done = append(c.done, c.cur)
+		}
+		if c.n >= spillAfter && c.m != nil && c.m.flat() {
+			c.cur = nil
+			c.cur, c.spill = nil, &spill{m: c.m}
+			return
 		}
 		c.cur = make([]T, 0, max(c.n/4, firstUnknown))
 		return
@@ -89,5 +103,12 @@ func (c *collector[T]) items() []T {
 	for _, chunk := range c.done {
 		out = append(out, chunk...)
 	}
-	return append(out, c.cur...)
+	out = append(out, c.cur...)
+	if c.spill != nil {
+		k := len(out)
+		out = out[:c.n]
+		c.spill.expand(unsafe.Pointer(&out[k]), unsafe.Sizeof(out[0]))
+		c.spill = nil
+	}
+	return out
 }

@@ -1,6 +1,11 @@
 package which50
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+	"time"
+	"unsafe"
+)
 
 // The collector keeps every item in order and, for a body of known length
 // with items alike, ends with a slice close to the item count: one measured
@@ -25,7 +30,7 @@ func TestCollector(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var c collector[int64]
 			c.add(new(int64), 0) // what an earlier attempt left
-			c.start(tc.length, tc.expected)
+			c.start(tc.length, tc.expected, nil)
 			for i := range tc.n {
 				v := int64(i)
 				c.add(&v, int64(i+1)*perItem)
@@ -43,5 +48,50 @@ func TestCollector(t *testing.T) {
 				t.Errorf("capacity %d for %d items, want at most %d", cap(got), tc.n, tc.maxCap)
 			}
 		})
+	}
+}
+
+// Past spillAfter items of an answer without a length, a flat model's items
+// are spilled in compact form; they must come back exactly: every member,
+// times with their locations, zero times, empty and shared strings.
+func TestCollectorSpillsFlatItems(t *testing.T) {
+	const n = spillAfter*3 + 7
+	locs := []*time.Location{time.UTC, time.FixedZone("", 10*3600), time.FixedZone("", -5*3600-1800)}
+	shared := "Spring sale"
+	want := make([]ContactInteraction, n)
+	for i := range want {
+		it := &want[i]
+		it.ID = int64(i*7919) - 1<<40
+		it.Interaction = InteractionEmail
+		it.Name = fmt.Sprintf("newsletter %d", i)
+		it.Status = []string{"", "Opened", "Clicked"}[i%3]
+		it.CampaignID = int64(i % 5)
+		if i%4 != 0 {
+			it.CampaignName = shared
+		}
+		if i%11 != 0 {
+			it.Occurred = time.Date(2024, 1, 1+i%300, i%24, i%60, 0, i*1013%1_000_000_000, locs[i%3])
+		}
+	}
+	var c collector[ContactInteraction]
+	c.start(0, 0, interactionModel)
+	for i := range want {
+		it := want[i]
+		c.add(&it, 0)
+	}
+	if c.spill == nil {
+		t.Fatal("no items were spilled")
+	}
+	got := c.items()
+	if len(got) != n || cap(got) != n {
+		t.Fatalf("len %d cap %d, want %d", len(got), cap(got), n)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("item %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
+	if unsafe.StringData(got[n-1].CampaignName) != unsafe.StringData(shared) {
+		t.Error("a spilled string came back as a copy")
 	}
 }

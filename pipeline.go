@@ -642,7 +642,7 @@ func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T,
 	size := int64(unsafe.Sizeof(*item))
 	req.reset = func() { col = collector[T]{} }
 	req.decode = func(f Format, body io.Reader, contentLength int64) error {
-		col.start(contentLength, m.expectedItems(f, contentLength))
+		col.start(contentLength, m.expectedItems(f, contentLength), m)
 		cr := &countingReader{r: body}
 		var tooMany bool
 		err := decodeList(f, cr, m, unsafe.Pointer(item), func(consumed int64) bool {
