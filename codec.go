@@ -263,32 +263,40 @@ func (m *model) expectedItems(f Format, contentLength int64) int {
 // consumed so far; it returns nil early if yield returns false. item is
 // scratch storage for one item, reused: yield must copy what it keeps.
 func decodeList(f Format, r io.Reader, m *model, item unsafe.Pointer, yield func(offset int64) bool) error {
+	return decodeItems(f, r, m, func() unsafe.Pointer { m.zero(item); return item }, yield)
+}
+
+// decodeItems is decodeList with each item decoded into the storage next
+// returns, which must hold a zero value of m's type, so that a caller
+// collecting items can have them decoded in place.
+func decodeItems(f Format, r io.Reader, m *model, next func() unsafe.Pointer, yield func(offset int64) bool) error {
 	if f == FormatXML {
 		d := &xmlDecoder{}
 		d.init(r, "XML")
 		defer d.release()
-		return d.document(m, true, item, yield)
+		return d.document(m, true, next, yield)
 	}
 	d := &jsonDecoder{}
 	d.init(r, "JSON")
 	defer d.release()
-	return d.document(m, true, item, yield)
+	return d.document(m, true, next, yield)
 }
 
 // decodeOne decodes one item of m from r into dst. found is false for an
 // answer that holds none: an empty body, JSON null, a nil XML root.
 func decodeOne(f Format, r io.Reader, m *model, dst unsafe.Pointer) (found bool, err error) {
 	yield := func(int64) bool { found = true; return true }
+	next := func() unsafe.Pointer { return dst }
 	if f == FormatXML {
 		d := &xmlDecoder{}
 		d.init(r, "XML")
 		defer d.release()
-		return found, d.document(m, false, dst, yield)
+		return found, d.document(m, false, next, yield)
 	}
 	d := &jsonDecoder{}
 	d.init(r, "JSON")
 	defer d.release()
-	return found, d.document(m, false, dst, yield)
+	return found, d.document(m, false, next, yield)
 }
 
 // decodeCount decodes an integer answer, such as the number of contacts a

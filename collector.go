@@ -24,6 +24,10 @@ type collector[T any] struct {
 	n      int   // items collected
 	m      *model
 	spill  *spill // items after those in done and cur
+	// scratch is the slot of an item to be spilled; consumed is the bytes
+	// of the body read up to the end of the last item.
+	scratch  T
+	consumed int64
 }
 
 // First sizes of the collector's slices, in items: firstKnown bounds the
@@ -46,18 +50,28 @@ func (c *collector[T]) start(length int64, expected int, m *model) {
 	}
 }
 
-// add appends a copy of *item; consumed is how many bytes of the body
-// have been read so far.
-func (c *collector[T]) add(item *T, consumed int64) {
+// slot returns zeroed storage for the next item, for the decoder to decode
+// it in place; commit counts it in once it is complete.
+func (c *collector[T]) slot() unsafe.Pointer {
 	if c.spill == nil && len(c.cur) == cap(c.cur) {
-		c.grow(consumed)
+		c.grow(c.consumed)
 	}
 	if c.spill != nil {
-		c.spill.add(unsafe.Pointer(item))
-	} else {
-		c.cur = append(c.cur, *item)
+		c.scratch = *new(T)
+		return unsafe.Pointer(&c.scratch)
+	}
+	c.cur = c.cur[:len(c.cur)+1] // zero: never used since make
+	return unsafe.Pointer(&c.cur[len(c.cur)-1])
+}
+
+// commit takes the item decoded into the last slot; consumed is how many
+// bytes of the body the decoder has read up to its end.
+func (c *collector[T]) commit(consumed int64) {
+	if c.spill != nil {
+		c.spill.add(unsafe.Pointer(&c.scratch))
 	}
 	c.n++
+	c.consumed = consumed
 }
 
 func (c *collector[T]) grow(consumed int64) {

@@ -29,11 +29,12 @@ func TestCollector(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var c collector[int64]
-			c.add(new(int64), 0) // what an earlier attempt left
+			*(*int64)(c.slot()) = -1 // what an earlier attempt left
+			c.commit(perItem)
 			c.start(tc.length, tc.expected, nil)
 			for i := range tc.n {
-				v := int64(i)
-				c.add(&v, int64(i+1)*perItem)
+				*(*int64)(c.slot()) = int64(i)
+				c.commit(int64(i+1) * perItem)
 			}
 			got := c.items()
 			if got == nil || len(got) != tc.n {
@@ -76,8 +77,8 @@ func TestCollectorSpillsFlatItems(t *testing.T) {
 	var c collector[ContactInteraction]
 	c.start(0, 0, interactionModel)
 	for i := range want {
-		it := want[i]
-		c.add(&it, 0)
+		*(*ContactInteraction)(c.slot()) = want[i]
+		c.commit(0)
 	}
 	if c.spill == nil {
 		t.Fatal("no items were spilled")

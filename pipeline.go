@@ -638,20 +638,19 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // returns them all, or an error and nothing.
 func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T, error) {
 	var col collector[T]
-	item := new(T)
-	size := int64(unsafe.Sizeof(*item))
+	size := int64(unsafe.Sizeof(*new(T)))
 	req.reset = func() { col = collector[T]{} }
 	req.decode = func(f Format, body io.Reader, contentLength int64) error {
 		col.start(contentLength, m.expectedItems(f, contentLength), m)
 		cr := &countingReader{r: body}
 		var tooMany bool
-		err := decodeList(f, cr, m, unsafe.Pointer(item), func(consumed int64) bool {
+		err := decodeItems(f, cr, m, col.slot, func(consumed int64) bool {
 			// Items that take far more memory than bytes on the wire
 			// ([{},{},...]) would make a capped body an uncapped result.
 			if tooMany = int64(col.n+1)*size > maxResultPerByte*cr.n+1<<20; tooMany {
 				return false
 			}
-			col.add(item, consumed)
+			col.commit(consumed)
 			return true
 		})
 		if err == nil && tooMany {

@@ -102,6 +102,8 @@ type reader struct {
 	zones     zoneCache
 	strs      stringArena
 	interned  *internTable // from internPool, taken on first use
+	// memberStats says, per string member, whether its values repeat.
+	memberStats [internMembers]internStat
 }
 
 func (d *reader) init(r io.Reader, format string) {
@@ -227,11 +229,9 @@ func (d *reader) intern(b []byte) string {
 	if d.interned == nil {
 		d.interned = internPool.Get().(*internTable)
 	}
-	return d.interned.lookup(b, &d.strs)
+	s, _ := d.interned.lookup(b, &d.strs)
+	return s
 }
-
-// setString sets the string at dst to b.
-func (d *reader) setString(dst *string, b []byte) { *dst = d.intern(b) }
 
 // clearString sets the string at dst to "" (a null).
 func (d *reader) clearString(dst *string) { *dst = "" }

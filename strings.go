@@ -93,7 +93,7 @@ func (t *internTable) clear() { *t = internTable{} }
 // entered in the table. When b's set is full, the new string takes the slot
 // with fewer hits, and the other slot's count decays, so that strings that
 // stop repeating give way to ones that start.
-func (t *internTable) lookup(b []byte, a *stringArena) string {
+func (t *internTable) lookup(b []byte, a *stringArena) (s string, hit bool) {
 	i := internHash(b) * internWays
 	set := t.slots[i : i+internWays : i+internWays]
 	for k := range set {
@@ -101,10 +101,10 @@ func (t *internTable) lookup(b []byte, a *stringArena) string {
 			if set[k].hits < maxHits {
 				set[k].hits++
 			}
-			return set[k].s
+			return set[k].s, true
 		}
 	}
-	s := a.make(b)
+	s = a.make(b)
 	v := 0
 	if set[0].s != "" && (set[1].s == "" || set[1].hits < set[0].hits) {
 		v = 1
@@ -113,7 +113,7 @@ func (t *internTable) lookup(b []byte, a *stringArena) string {
 		o.hits--
 	}
 	set[v] = internSlot{s: s}
-	return s
+	return s, false
 }
 
 // internHash hashes b (not empty) to a set of the intern table. It reads
@@ -133,4 +133,50 @@ func internHash(b []byte) uint32 {
 	}
 	x = (x ^ uint64(n)) * 0x165667B19E3779F9
 	return uint32(x >> (64 - internSetBits))
+}
+
+// Members whose values do not repeat, such as the name of every newsletter
+// of a history, would pay for an intern lookup that misses on every value,
+// and would push the values that do repeat out of the table. So the
+// decoders keep, per member, how often its values were found: after
+// internProbes lookups with fewer than one hit in internMinHitRate, the
+// member's values go straight to the arena, and only one in
+// internRecheck is looked up, to notice values that start to repeat.
+const (
+	internProbes     = 64
+	internMinHitRate = 8
+	internRecheck    = 32
+	internMembers    = 64 // members tracked, by index in their model
+)
+
+// internStat is what a decoder knows of one member's values.
+type internStat struct {
+	seen, probes, hits uint32
+	bypass             bool
+}
+
+// memberString returns b as a string for member number idx of its model,
+// interned unless the member's values rarely repeat.
+func (d *reader) memberString(idx int, b []byte) string {
+	if len(b) == 0 || len(b) > maxInternLen {
+		return d.strs.make(b)
+	}
+	st := &d.memberStats[idx%internMembers]
+	st.seen++
+	if st.bypass && st.seen%internRecheck != 0 {
+		return d.strs.make(b)
+	}
+	if d.interned == nil {
+		d.interned = internPool.Get().(*internTable)
+	}
+	s, hit := d.interned.lookup(b, &d.strs)
+	st.probes++
+	if hit {
+		st.hits++
+	}
+	if st.probes == internProbes {
+		st.bypass = st.hits*internMinHitRate < st.probes
+		st.probes, st.hits = 0, 0
+	}
+	return s
 }

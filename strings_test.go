@@ -93,10 +93,10 @@ func TestDecodedStringsShareAndStay(t *testing.T) {
 func TestInternTableKeepsRepeatingValues(t *testing.T) {
 	var tab internTable
 	var a stringArena
-	hot := tab.lookup([]byte("Opened"), &a)
+	hot, _ := tab.lookup([]byte("Opened"), &a)
 	for i := range 10_000 {
 		tab.lookup(fmt.Appendf(nil, "newsletter %d", i), &a)
-		if s := tab.lookup([]byte("Opened"), &a); unsafe.StringData(s) != unsafe.StringData(hot) {
+		if s, _ := tab.lookup([]byte("Opened"), &a); unsafe.StringData(s) != unsafe.StringData(hot) {
 			t.Fatalf("after %d unique strings, the repeating value was evicted", i+1)
 		}
 	}
@@ -105,5 +105,28 @@ func TestInternTableKeepsRepeatingValues(t *testing.T) {
 		if tab.slots[i].s != "" {
 			t.Fatal("clear left a string in the table")
 		}
+	}
+}
+
+// A member whose values do not repeat stops being looked up in the intern
+// table, and is looked up again once its values start to repeat.
+func TestMemberStringsBypassTheTableWhileUnique(t *testing.T) {
+	var d reader
+	defer d.release()
+	for i := range internProbes {
+		d.memberString(0, fmt.Appendf(nil, "newsletter %d", i))
+	}
+	if !d.memberStats[0].bypass {
+		t.Fatal("a member of unique values still goes through the table")
+	}
+	var a, b string
+	for range internProbes * internRecheck * 2 {
+		a, b = b, d.memberString(0, []byte("Spring sale"))
+	}
+	if d.memberStats[0].bypass {
+		t.Fatal("a member whose values repeat again still bypasses the table")
+	}
+	if a != "Spring sale" || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Fatalf("last two values %q and %q, want one shared string", a, b)
 	}
 }

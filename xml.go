@@ -89,10 +89,10 @@ type openElement struct {
 }
 
 // document decodes a whole body: a list of m's items in an ArrayOf<name>
-// root when list is set (yield is called after each item is decoded into
-// item), else one item, the root element, decoded into item (yield is
-// called once it is complete).
-func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield func(offset int64) bool) error {
+// root when list is set, each into the zeroed storage next returns (yield
+// is called after each), else one item, the root element, into what next
+// returns (yield is called once it is complete).
+func (d *xmlDecoder) document(m *model, list bool, next func() unsafe.Pointer, yield func(offset int64) bool) error {
 	root := m.name
 	if list {
 		root = "ArrayOf" + m.name
@@ -106,11 +106,11 @@ func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield fu
 		err = d.skip()
 	case list:
 		var stopped bool
-		if stopped, err = d.list(m, item, yield); stopped {
+		if stopped, err = d.list(m, next, yield); stopped {
 			return nil
 		}
 	default:
-		if err = d.object(m, item); err == nil {
+		if err = d.object(m, next()); err == nil {
 			yield(d.offset())
 		}
 	}
@@ -276,7 +276,7 @@ func (d *xmlDecoder) epilogue() error {
 }
 
 // list decodes the items of the root element, whose start tag was read.
-func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func(offset int64) bool) (stopped bool, err error) {
+func (d *xmlDecoder) list(m *model, next func() unsafe.Pointer, yield func(offset int64) bool) (stopped bool, err error) {
 	for {
 		kind, err := d.next()
 		if err != nil {
@@ -290,9 +290,8 @@ func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func(offset int64
 		case d.elNil:
 			return false, d.fail(0, "nil "+m.name)
 		default:
-			m.zero(item)
 			d.beginItem()
-			if err = d.object(m, item); err == nil && !yield(d.offset()) {
+			if err = d.object(m, next()); err == nil && !yield(d.offset()) {
 				return true, nil
 			}
 		}
@@ -378,7 +377,7 @@ func (d *xmlDecoder) expected(mb *member, p unsafe.Pointer) (bool, error) {
 			case kindInt64:
 				*(*int64)(p), err = d.int64(text)
 			case kindString:
-				d.setString((*string)(p), text)
+				*(*string)(p) = d.memberString(mb.idx, text)
 			case kindBool:
 				*(*bool)(p), err = d.boolean(text)
 			}
@@ -422,7 +421,7 @@ func (d *xmlDecoder) memberValue(mb *member, p unsafe.Pointer) error {
 	case kindInt64:
 		*(*int64)(p), err = d.int64(text)
 	case kindString:
-		d.setString((*string)(p), text)
+		*(*string)(p) = d.memberString(mb.idx, text)
 	case kindBool:
 		*(*bool)(p), err = d.boolean(text)
 	}
