@@ -65,10 +65,6 @@ var jsonLibs = []jsonLib{
 		func(data []byte, v any) error { return jsonexp.Unmarshal(data, v) }},
 }
 
-// thirdParty lists the names of the third-party libraries, the candidates
-// for "the fastest library" of a cell.
-var thirdParty = []string{"sonic", "goccy", "segmentio", "jsonexp"}
-
 // getJSON is the hand-written call with a JSON library.
 func getJSON(hc *http.Client, u string, lib jsonLib) ([]Interaction, error) {
 	resp, err := get(hc, u, "application/json")

@@ -105,11 +105,11 @@ func median(v []float64) float64 {
 		return 0
 	}
 	s := slices.Sorted(slices.Values(v))
-	if n := len(s); n%2 == 1 {
+	n := len(s)
+	if n%2 == 1 {
 		return s[n/2]
-	} else {
-		return (s[n/2-1] + s[n/2]) / 2
 	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func minimum(v []float64) float64 {
