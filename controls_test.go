@@ -183,7 +183,6 @@ func TestPerCallOptionsReachEveryMethod(t *testing.T) {
 
 func second[T any](_ T, err error) error { return err }
 
-
 // TestPerCallAttemptTimeout checks that a call's WithAttemptTimeout bounds
 // its attempts while other calls keep the client's (none).
 func TestPerCallAttemptTimeout(t *testing.T) {
