@@ -3,9 +3,11 @@ package which50_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -205,5 +207,204 @@ func TestPerCallAttemptTimeout(t *testing.T) {
 	}
 	if _, err := c.Contacts.Emails(context.Background(), "c1"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWithResponse checks the metadata a call reports, on success and on
+// failure, with credentials a proxy reflects scrubbed.
+func TestWithResponse(t *testing.T) {
+	t.Parallel()
+	const token = "tok-secret-0123456789"
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("X-Request-Id", "req-"+r.URL.Path[len(r.URL.Path)-1:])
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/missing/emails"):
+			writeHTTPError(w, http.StatusNotFound, "no such contact")
+		case n == 1:
+			writeBody(w, http.StatusServiceUnavailable, jsonCT, []byte(`{"Message":"busy"}`))
+		default:
+			writeBody(w, http.StatusOK, jsonCT, []byte("[]"))
+		}
+	})
+	c := relClient(t, srv.baseURL(), which50.WithAuth(which50.BearerToken(token)))
+	ctx := context.Background()
+
+	var resp which50.Response
+	if _, err := c.Contacts.Emails(ctx, "c1", which50.WithResponse(&resp)); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Attempts != 2 || resp.RequestID != "req-s" || resp.Duration <= 0 {
+		t.Errorf("success: %+v, want 200 after 2 attempts, request id req-s, a duration", resp)
+	}
+	if echo := resp.Header.Get("X-Echo"); strings.Contains(echo, token) || echo == "" {
+		t.Errorf("reflected credential in Response.Header: %q", echo)
+	}
+
+	_, err := c.Contacts.Emails(ctx, "missing", which50.WithResponse(&resp))
+	var apiErr *which50.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want a 404", err)
+	}
+	if resp.StatusCode != http.StatusNotFound || resp.Attempts != 1 || resp.RequestID != apiErr.RequestID {
+		t.Errorf("failure: %+v, want 404 after 1 attempt with the APIError's request id %q", resp, apiErr.RequestID)
+	}
+
+	// A streaming call fills it when the iteration ends, even on a break.
+	resp = which50.Response{}
+	srv2 := which50test.NewServer()
+	defer srv2.Close()
+	ids := srv2.SeedDemo(1, 5)
+	c2, _ := which50.NewClient(which50.WithBaseURL(srv2.URL))
+	for range c2.Contacts.CommunicationsSeq(ctx, ids[0], which50.WithResponse(&resp)) {
+		if resp.Attempts != 0 {
+			t.Fatalf("Response filled before the iteration ended: %+v", resp)
+		}
+		break
+	}
+	if resp.StatusCode != http.StatusOK || resp.Attempts != 1 {
+		t.Errorf("after a break: %+v, want 200 after 1 attempt", resp)
+	}
+}
+
+// TestTransportWrapperSeesAttemptsNotCredentials checks that the wrapper
+// sees one round trip per attempt and never a credential, while the server
+// gets the credential on each attempt.
+func TestTransportWrapperSeesAttemptsNotCredentials(t *testing.T) {
+	t.Parallel()
+	for name, auth := range map[string]which50.Authenticator{
+		"bearer":  which50.BearerToken("tok-secret-0123456789"),
+		"api key": which50.APIKeyHeader("X-Api-Key", "key-secret-0123456789"),
+		"basic":   which50.BasicAuth("user", "pw-secret-0123456789"),
+	} {
+		var authed atomic.Int64
+		srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if r.Header.Get("Authorization") != "" || r.Header.Get("X-Api-Key") != "" {
+				authed.Add(1)
+			}
+			if n <= 2 {
+				writeBody(w, http.StatusServiceUnavailable, jsonCT, []byte(`{"Message":"busy"}`))
+				return
+			}
+			writeBody(w, http.StatusOK, jsonCT, []byte("[]"))
+		})
+		var mu sync.Mutex
+		var seen []http.Header
+		wrap := func(next http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				mu.Lock()
+				seen = append(seen, r.Header.Clone())
+				mu.Unlock()
+				return next.RoundTrip(r)
+			})
+		}
+		c := relClient(t, srv.baseURL(), which50.WithAuth(auth), which50.WithTransportWrapper(wrap))
+		if _, err := c.Contacts.Emails(context.Background(), "c1"); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(seen) != 3 || authed.Load() != 3 {
+			t.Errorf("%s: the wrapper saw %d round trips and the server %d authenticated requests, want 3 and 3", name, len(seen), authed.Load())
+		}
+		for i, h := range seen {
+			for k, vs := range h {
+				for _, v := range vs {
+					if strings.Contains(v, "secret") || k == "Authorization" || k == "X-Api-Key" {
+						t.Errorf("%s: round trip %d: the wrapper saw %s: %s", name, i+1, k, v)
+					}
+				}
+			}
+		}
+	}
+	if _, err := which50.NewClient(which50.WithTransportWrapper(func(http.RoundTripper) http.RoundTripper { return nil })); !errors.Is(err, which50.ErrInvalidOption) {
+		t.Errorf("a wrapper returning nil: err = %v, want ErrInvalidOption", err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestRateLimitPacesEveryAttempt checks, by counting requests, that the
+// limiter stands before first attempts and retries alike, and that a turn
+// beyond the context's deadline fails the call at once, unsent.
+func TestRateLimitPacesEveryAttempt(t *testing.T) {
+	t.Parallel()
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.URL.Path == "/api/contacts/busy/emails" {
+			writeBody(w, http.StatusServiceUnavailable, jsonCT, []byte(`{"Message":"busy"}`))
+			return
+		}
+		writeBody(w, http.StatusOK, jsonCT, []byte("[]"))
+	})
+	// One token, and the next in 1000 s: only the first attempt passes.
+	c := relClient(t, srv.baseURL(), which50.WithRateLimit(0.001, 1))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.Contacts.Emails(ctx, "busy"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the retry's turn beyond the deadline", err)
+	}
+	if _, err := c.Contacts.Emails(ctx, "ok"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the next call's turn beyond the deadline", err)
+	}
+	if n := srv.reqs.Load(); n != 1 {
+		t.Errorf("%d requests, want only the first attempt", n)
+	}
+
+	fast := relClient(t, srv.baseURL(), which50.WithRateLimit(1e9, 1))
+	for range 20 {
+		if _, err := fast.Contacts.Emails(context.Background(), "ok"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.reqs.Load(); n != 21 {
+		t.Errorf("%d requests, want 1 + 20", n)
+	}
+	for _, opt := range []which50.Option{which50.WithRateLimit(0, 1), which50.WithRateLimit(1, 0), which50.WithRetryBudget(-1, 0), which50.WithRetryBudget(0.2, -1)} {
+		if _, err := which50.NewClient(opt); !errors.Is(err, which50.ErrInvalidOption) {
+			t.Errorf("err = %v, want ErrInvalidOption", err)
+		}
+	}
+}
+
+// ctxKey marks a context, to see it reach log records.
+type ctxKey struct{}
+
+// ctxHandler records the ctxKey value of each record's context.
+type ctxHandler struct {
+	mu   *sync.Mutex
+	seen *[]any
+}
+
+func (h ctxHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h ctxHandler) Handle(ctx context.Context, r slog.Record) error {
+	h.mu.Lock()
+	*h.seen = append(*h.seen, ctx.Value(ctxKey{}))
+	h.mu.Unlock()
+	return nil
+}
+func (h ctxHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h ctxHandler) WithGroup(string) slog.Handler      { return h }
+
+// TestLogRecordsCarryTheCallsContext checks that every record the SDK
+// writes (attempts and the give-up) is handed the caller's context, so
+// trace ids reach the logs; a per-call logger replaces the client's.
+func TestLogRecordsCarryTheCallsContext(t *testing.T) {
+	t.Parallel()
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeBody(w, http.StatusServiceUnavailable, jsonCT, []byte(`{"Message":"busy"}`))
+	})
+	var mu sync.Mutex
+	var client, call []any
+	c := relClient(t, srv.baseURL(), which50.WithLogger(slog.New(ctxHandler{&mu, &client})))
+	ctx := context.WithValue(context.Background(), ctxKey{}, "trace-1")
+	c.Contacts.Emails(ctx, "c1", which50.WithMaxRetries(1))
+	c.Contacts.Emails(ctx, "c1", which50.WithMaxRetries(1), which50.WithLogger(slog.New(ctxHandler{&mu, &call})))
+	if len(client) != 3 || len(call) != 3 {
+		t.Fatalf("%d records to the client's logger and %d to the call's, want 3 each (2 attempts, 1 give-up)", len(client), len(call))
+	}
+	for _, v := range append(client, call...) {
+		if v != "trace-1" {
+			t.Errorf("a record's context carries %v, want the caller's", v)
+		}
 	}
 }
