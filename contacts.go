@@ -19,6 +19,9 @@ import (
 // ErrRateLimited; a *DecodeError matching ErrInvalidResponse;
 // ErrResponseTooLarge; or a network error. A list with no items is an
 // empty, non-nil slice.
+//
+// Every method of the services takes options for that call only after its
+// arguments, such as WithMaxRetries(0) or WithResponse(&resp) (see Option).
 type ContactsService service
 
 // errEmptyContactID is returned, without any request, for an empty id.
@@ -53,7 +56,8 @@ func (s *ContactsService) Communications(ctx context.Context, contactID string, 
 //
 // Retries apply until the first interaction has been yielded; after that a
 // failure is yielded as an error. No body cap applies unless one was set with
-// WithMaxResponseBytes.
+// WithMaxResponseBytes. A Response given with WithResponse is filled when the
+// iteration ends.
 //
 //	for it, err := range client.Contacts.CommunicationsSeq(ctx, id) {
 //		if err != nil {
