@@ -158,7 +158,7 @@ func (c *Client) do(ctx context.Context, req *request) error {
 		return fmt.Errorf("which50: build request: %w", redactURLError(err))
 	}
 	for k, vs := range s.header {
-		rreq.Header[k] = vs
+		rreq.Header[k] = append([]string(nil), vs...) // the client's map is shared
 	}
 	rreq.Header.Set("Accept", s.format.accept())
 	rreq.Header.Set("User-Agent", s.userAgent)
