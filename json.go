@@ -35,7 +35,7 @@ type jsonDecoder struct {
 // document decodes a whole body: a list of m's items when list is set
 // (yield is called after each item is decoded into item), else one item
 // decoded into item (yield is called once it is complete).
-func (d *jsonDecoder) document(m *model, list bool, item unsafe.Pointer, yield func() bool) error {
+func (d *jsonDecoder) document(m *model, list bool, item unsafe.Pointer, yield func(offset int64) bool) error {
 	d.skipBOM()
 	c, ok := d.peek()
 	if !ok {
@@ -58,7 +58,7 @@ func (d *jsonDecoder) document(m *model, list bool, item unsafe.Pointer, yield f
 		if err := d.object(m, item); err != nil {
 			return err
 		}
-		yield()
+		yield(d.offset())
 	case list:
 		return d.fail(0, "expected an array of "+m.name)
 	default:
@@ -92,7 +92,7 @@ func (d *jsonDecoder) count() (int64, error) {
 }
 
 // list decodes the items of a top-level array; pos is at '['.
-func (d *jsonDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (stopped bool, err error) {
+func (d *jsonDecoder) list(m *model, item unsafe.Pointer, yield func(offset int64) bool) (stopped bool, err error) {
 	d.pos++
 	c, ok := d.peek()
 	if !ok {
@@ -110,7 +110,7 @@ func (d *jsonDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (st
 			if err := d.object(m, item); err != nil {
 				return false, err
 			}
-			if !yield() {
+			if !yield(d.offset()) {
 				return true, nil
 			}
 		case 'n':
@@ -226,7 +226,6 @@ func (d *jsonDecoder) object(m *model, p unsafe.Pointer) error {
 			}
 		case '}':
 			d.pos++
-			d.endStrings()
 			return nil
 		default:
 			return d.fail(0, "expected , or } after an object member")
