@@ -207,7 +207,7 @@ func (cl *call) fillResponse() {
 	}
 	if cl.header != nil {
 		r.Header = cl.c.scrubHeader(cl.header)
-		r.RequestID = requestID(cl.header)
+		r.RequestID = requestID(r.Header)
 	}
 }
 
@@ -462,8 +462,8 @@ func (cl *call) apiError(resp *http.Response) *APIError {
 		Method:      cl.method,
 		Path:        cl.path,
 		Attempts:    cl.attempt,
-		RequestID:   requestID(resp.Header),
 	}
+	e.RequestID = requestID(e.Header) // from the scrubbed headers
 	if m := httpErrorMessage(ct, body); m != "" {
 		e.Message = cl.c.redact(m)
 	}
