@@ -84,11 +84,26 @@ type Client struct {
 	Journeys *JourneysService
 
 	baseURL    *url.URL
-	httpClient *http.Client // a copy of the caller's, with authTransport
+	httpClient *http.Client // a copy of the caller's, with the SDK's transports
 	transport  http.RoundTripper
 	// creds keeps every secret behind one pointer: fmt, expanding a Client
 	// value it reaches without calling String, prints only an address.
-	creds      *credentials
+	creds *credentials
+	// wrap is WithTransportWrapper's function, nil for none.
+	wrap func(http.RoundTripper) http.RoundTripper
+	// ctl holds the client-wide production controls (retry budget, rate
+	// limit, shared pause) behind a pointer, as they change while calls run.
+	ctl *controls
+
+	// settings are what one call may change with its own options: each call
+	// works on a copy.
+	settings
+}
+
+// settings are the client options a single call may override. Client holds
+// the client's own; Client.do copies them for each call and applies the
+// call's options to the copy.
+type settings struct {
 	format     Format
 	maxRetries int
 	waitMin    time.Duration
@@ -97,14 +112,81 @@ type Client struct {
 	maxBody    int64
 	maxBodySet bool
 	logger     *slog.Logger
+	header     http.Header // WithHeader's headers, nil for none
 
 	headerTimeout, idleTimeout, attemptTimeout time.Duration
+
+	response *Response // WithResponse: one call only
 }
 
 type service struct{ client *Client }
 
-// Option configures a Client; pass options to NewClient.
-type Option func(*Client) error
+// Option configures a Client when passed to NewClient, or a single call
+// when passed after a method's arguments:
+//
+//	client, err := which50.NewClient(which50.WithMaxRetries(5))
+//	items, err := client.Contacts.Communications(ctx, id, which50.WithMaxRetries(0), which50.WithResponse(&resp))
+//
+// An option given to a call applies to that call only, over the client's
+// own setting. Options that can only describe a client (WithBaseURL,
+// WithHTTPClient, WithAuth, WithRateLimit, WithRetryBudget,
+// WithTransportWrapper) fail such a call, and WithResponse, which can only
+// describe a call, fails NewClient; so does an invalid value. Those errors
+// match ErrInvalidOption, and a call that gets one sends no request. The
+// zero Option does nothing.
+type Option struct {
+	name  string // the function that made it, for errors
+	scope optionScope
+	set   func(*Client, *settings) error
+}
+
+// optionScope says where an option may be given.
+type optionScope uint8
+
+const (
+	scopeClient optionScope = iota // NewClient only
+	scopeAny                       // NewClient, or one call
+	scopeCall                      // one call only
+)
+
+// clientOption is an option only NewClient takes.
+func clientOption(name string, set func(*Client) error) Option {
+	return Option{name: name, scope: scopeClient, set: func(c *Client, _ *settings) error { return set(c) }}
+}
+
+// anyOption is an option of the client's settings, which a call may
+// override.
+func anyOption(name string, set func(*settings) error) Option {
+	return Option{name: name, scope: scopeAny, set: func(_ *Client, s *settings) error { return set(s) }}
+}
+
+// applyClient applies o to a client being built.
+func (o Option) applyClient(c *Client) error {
+	switch {
+	case o.set == nil:
+		return nil
+	case o.scope == scopeCall:
+		return &optionError{fmt.Errorf("which50: %s applies to one call; pass it to a method, not to NewClient", o.name)}
+	}
+	if err := o.set(c, &c.settings); err != nil {
+		return &optionError{err}
+	}
+	return nil
+}
+
+// applyCall applies o to the settings of one call.
+func (o Option) applyCall(s *settings) error {
+	switch {
+	case o.set == nil:
+		return nil
+	case o.scope == scopeClient:
+		return &optionError{fmt.Errorf("which50: %s applies to a whole client; pass it to NewClient, not to a call", o.name)}
+	}
+	if err := o.set(nil, s); err != nil {
+		return &optionError{err}
+	}
+	return nil
+}
 
 // NewClient returns a Client configured by opts. With no options it talks
 // JSON to DefaultBaseURL without credentials, through its own HTTP client;
@@ -113,26 +195,32 @@ type Option func(*Client) error
 // empty credential, negative retries or waits.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
-		format:     FormatJSON,
-		maxRetries: DefaultMaxRetries,
-		waitMin:    DefaultRetryWaitMin,
-		waitMax:    DefaultRetryWaitMax,
-		userAgent:  userAgent,
-		maxBody:    DefaultMaxResponseBytes,
+		settings: settings{
+			format:     FormatJSON,
+			maxRetries: DefaultMaxRetries,
+			waitMin:    DefaultRetryWaitMin,
+			waitMax:    DefaultRetryWaitMax,
+			userAgent:  userAgent,
+			maxBody:    DefaultMaxResponseBytes,
 
-		headerTimeout: DefaultResponseHeaderTimeout,
-		idleTimeout:   DefaultReadIdleTimeout,
+			headerTimeout: DefaultResponseHeaderTimeout,
+			idleTimeout:   DefaultReadIdleTimeout,
+		},
+		ctl: newControls(),
 	}
-	if err := WithBaseURL(DefaultBaseURL)(c); err != nil {
+	if err := WithBaseURL(DefaultBaseURL).applyClient(c); err != nil {
+		return nil, err
+	}
+	if err := WithRetryBudget(DefaultRetryBudgetRatio, DefaultRetryBudgetMinPerSecond).applyClient(c); err != nil {
 		return nil, err
 	}
 	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(c); err != nil {
+		if err := opt.applyClient(c); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.checkHeader(c.header); err != nil {
+		return nil, err
 	}
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{Transport: newTransport()}
@@ -141,16 +229,23 @@ func NewClient(opts ...Option) (*Client, error) {
 	hc := *c.httpClient
 	c.transport = hc.Transport
 	if c.transport == nil {
-		c.transport = http.DefaultTransport
+		c.transport = newTransport() // the SDK's tuned pool, never http.DefaultTransport
 	}
 	var auth Authenticator
 	if c.creds != nil {
 		auth = c.creds.auth
 	}
-	hc.Transport = &timeoutTransport{
-		base:   &authTransport{base: c.transport, auth: auth, creds: c.creds, scheme: c.baseURL.Scheme, host: c.baseURL.Host},
-		header: c.headerTimeout, idle: c.idleTimeout, attempt: c.attemptTimeout,
+	// From the top: pacing (rate limit and shared pause), the bounds on
+	// each attempt, the caller's wrapper, then credentials on a clone of the
+	// request, so the wrapper sees each attempt once and never a credential.
+	var rt http.RoundTripper = &authTransport{base: c.transport, auth: auth, creds: c.creds, scheme: c.baseURL.Scheme, host: c.baseURL.Host}
+	if c.wrap != nil {
+		if rt = c.wrap(rt); rt == nil {
+			return nil, &optionError{errors.New("which50: the transport wrapper returned a nil RoundTripper")}
+		}
 	}
+	rt = &timeoutTransport{base: rt, header: c.headerTimeout, idle: c.idleTimeout, attempt: c.attemptTimeout}
+	hc.Transport = &pacer{base: rt, ctl: c.ctl}
 	c.httpClient = &hc
 	c.Contacts = &ContactsService{client: c}
 	c.ContactLists = &ContactListsService{client: c}
@@ -162,7 +257,7 @@ func NewClient(opts ...Option) (*Client, error) {
 // prefix is kept, and the trailing slash is optional. The URL must be
 // absolute http or https, without credentials, query or fragment.
 func WithBaseURL(rawURL string) Option {
-	return func(c *Client) error {
+	return clientOption("WithBaseURL", func(c *Client) error {
 		u, err := url.Parse(strings.TrimSpace(rawURL))
 		if err != nil {
 			return fmt.Errorf("which50: invalid base URL: %w", redactURLError(err))
@@ -185,26 +280,27 @@ func WithBaseURL(rawURL string) Option {
 		}
 		c.baseURL = u
 		return nil
-	}
+	})
 }
 
 // WithHTTPClient makes the client send requests through hc, for its
 // transport, proxy, TLS settings or timeout. The SDK works on a copy and
-// never changes hc.
+// never changes hc. A nil hc.Transport means the SDK's own pooled
+// transport, not http.DefaultTransport. Client-wide only.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
+	return clientOption("WithHTTPClient", func(c *Client) error {
 		if hc == nil {
 			return errors.New("which50: nil HTTP client")
 		}
 		c.httpClient = hc
 		return nil
-	}
+	})
 }
 
 // WithAuth sets how requests authenticate, such as BearerToken(token).
-// Credentials are only ever sent to the base URL's host.
+// Credentials are only ever sent to the base URL's host. Client-wide only.
 func WithAuth(a Authenticator) Option {
-	return func(c *Client) error {
+	return clientOption("WithAuth", func(c *Client) error {
 		if a == nil {
 			return errors.New("which50: nil authenticator")
 		}
@@ -217,74 +313,75 @@ func WithAuth(a Authenticator) Option {
 		}
 		c.creds = creds
 		return nil
-	}
+	})
 }
 
 // WithFormat sets the format the client asks for: FormatJSON (the default)
 // or FormatXML.
 func WithFormat(f Format) Option {
-	return func(c *Client) error {
+	return anyOption("WithFormat", func(s *settings) error {
 		if f != FormatJSON && f != FormatXML {
 			return fmt.Errorf("which50: unknown format %d", int(f))
 		}
-		c.format = f
+		s.format = f
 		return nil
-	}
+	})
 }
 
 // WithMaxRetries sets how many times a failed request is retried, by default
 // DefaultMaxRetries. Zero means exactly one attempt.
 func WithMaxRetries(n int) Option {
-	return func(c *Client) error {
+	return anyOption("WithMaxRetries", func(s *settings) error {
 		if n < 0 {
 			return fmt.Errorf("which50: negative max retries %d", n)
 		}
-		c.maxRetries = n
+		s.maxRetries = n
 		return nil
-	}
+	})
 }
 
 // WithRetryWait bounds the exponential backoff between attempts, by default
 // DefaultRetryWaitMin and DefaultRetryWaitMax. The maximum also caps a
 // server's Retry-After: a longer one is not slept out.
 func WithRetryWait(min, max time.Duration) Option {
-	return func(c *Client) error {
+	return anyOption("WithRetryWait", func(s *settings) error {
 		if min < 0 || max < 0 {
 			return errors.New("which50: negative retry wait")
 		}
 		if max < min {
 			return fmt.Errorf("which50: retry wait max %s is below min %s", max, min)
 		}
-		c.waitMin, c.waitMax = min, max
+		s.waitMin, s.waitMax = min, max
 		return nil
-	}
+	})
 }
 
 // WithUserAgent prepends product (such as "myapp/1.2") to the SDK's own
-// User-Agent, "which50-go/<Version>".
+// User-Agent, "which50-go/<Version>". Given to a call, it replaces the
+// client's product for that call.
 func WithUserAgent(product string) Option {
-	return func(c *Client) error {
+	return anyOption("WithUserAgent", func(s *settings) error {
 		product = strings.TrimSpace(product)
 		if product == "" || !validHeaderValue(product) {
 			return fmt.Errorf("which50: invalid user agent %q", product)
 		}
-		c.userAgent = product + " " + userAgent
+		s.userAgent = product + " " + userAgent
 		return nil
-	}
+	})
 }
 
 // WithMaxResponseBytes caps the bytes read from one successful response,
 // after gzip decoding, by default DefaultMaxResponseBytes. A larger body ends
 // the call with ErrResponseTooLarge. It applies to the ...Seq methods only when
-// set explicitly.
+// set explicitly, for the client or for the call.
 func WithMaxResponseBytes(n int64) Option {
-	return func(c *Client) error {
+	return anyOption("WithMaxResponseBytes", func(s *settings) error {
 		if n <= 0 {
 			return fmt.Errorf("which50: max response bytes must be positive, got %d", n)
 		}
-		c.maxBody, c.maxBodySet = n, true
+		s.maxBody, s.maxBodySet = n, true
 		return nil
-	}
+	})
 }
 
 // WithResponseHeaderTimeout bounds the wait for a response's headers, by
@@ -293,7 +390,7 @@ func WithMaxResponseBytes(n int64) Option {
 // only if it surely did not reach the server); only the caller's context
 // ending stops the retries.
 func WithResponseHeaderTimeout(d time.Duration) Option {
-	return timeoutOption("response header timeout", d, func(c *Client) *time.Duration { return &c.headerTimeout })
+	return timeoutOption("WithResponseHeaderTimeout", "response header timeout", d, func(s *settings) *time.Duration { return &s.headerTimeout })
 }
 
 // WithReadIdleTimeout bounds the wait for the next bytes of a response
@@ -301,7 +398,7 @@ func WithResponseHeaderTimeout(d time.Duration) Option {
 // that stops sending mid-body fails the attempt, which is retried as
 // WithResponseHeaderTimeout describes.
 func WithReadIdleTimeout(d time.Duration) Option {
-	return timeoutOption("read idle timeout", d, func(c *Client) *time.Duration { return &c.idleTimeout })
+	return timeoutOption("WithReadIdleTimeout", "read idle timeout", d, func(s *settings) *time.Duration { return &s.idleTimeout })
 }
 
 // WithAttemptTimeout bounds each attempt as a whole, from sending the
@@ -310,30 +407,32 @@ func WithReadIdleTimeout(d time.Duration) Option {
 // For a bound on the whole call, retries and waits included, give the call
 // a context with a deadline.
 func WithAttemptTimeout(d time.Duration) Option {
-	return timeoutOption("attempt timeout", d, func(c *Client) *time.Duration { return &c.attemptTimeout })
+	return timeoutOption("WithAttemptTimeout", "attempt timeout", d, func(s *settings) *time.Duration { return &s.attemptTimeout })
 }
 
 // timeoutOption sets the bound field returns to d, which must not be
 // negative.
-func timeoutOption(what string, d time.Duration, field func(*Client) *time.Duration) Option {
-	return func(c *Client) error {
+func timeoutOption(name, what string, d time.Duration, field func(*settings) *time.Duration) Option {
+	return anyOption(name, func(s *settings) error {
 		if d < 0 {
 			return fmt.Errorf("which50: negative %s %s", what, d)
 		}
-		*field(c) = d
+		*field(s) = d
 		return nil
-	}
+	})
 }
 
 // WithLogger sends the client's logs to l: each attempt at debug level
 // (method, path, status, attempt, wait, duration) and each give-up at warn.
 // Credentials and bodies are never logged. A nil logger (the default) means
-// silence.
+// silence. Every record is written with the call's context, so a handler
+// can add the trace or request ids it carries. Given to a call, it
+// replaces the client's logger for that call.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *Client) error {
-		c.logger = l
+	return anyOption("WithLogger", func(s *settings) error {
+		s.logger = l
 		return nil
-	}
+	})
 }
 
 // CloseIdleConnections closes the idle connections of the transport the

@@ -35,55 +35,55 @@ type ContactListsService service
 // List returns the account's contact lists.
 //
 // API: GET contactLists
-func (s *ContactListsService) List(ctx context.Context) ([]ContactList, error) {
-	return listOf[ContactList](ctx, s.client, contactListModel, get(path("contactLists")))
+func (s *ContactListsService) List(ctx context.Context, opts ...Option) ([]ContactList, error) {
+	return listOf[ContactList](ctx, s.client, contactListModel, get(path("contactLists"), opts))
 }
 
 // Get returns one contact list.
 //
 // API: GET contactLists/{contactListId}
-func (s *ContactListsService) Get(ctx context.Context, listID int64) (*ContactList, error) {
+func (s *ContactListsService) Get(ctx context.Context, listID int64, opts ...Option) (*ContactList, error) {
 	if err := checkID("contact list", listID); err != nil {
 		return nil, err
 	}
-	return oneOf[ContactList](ctx, s.client, contactListModel, get(path("contactLists", listID)), false)
+	return oneOf[ContactList](ctx, s.client, contactListModel, get(path("contactLists", listID), opts), false)
 }
 
 // Fields returns the fields (the schema) of a contact list: the names under
 // which its contacts hold values in Contact.Values.
 //
 // API: GET contactLists/{contactListId}/fields
-func (s *ContactListsService) Fields(ctx context.Context, listID int64) ([]ContactSchemaField, error) {
+func (s *ContactListsService) Fields(ctx context.Context, listID int64, opts ...Option) ([]ContactSchemaField, error) {
 	if err := checkID("contact list", listID); err != nil {
 		return nil, err
 	}
-	return listOf[ContactSchemaField](ctx, s.client, fieldModel, get(path("contactLists", listID, "fields")))
+	return listOf[ContactSchemaField](ctx, s.client, fieldModel, get(path("contactLists", listID, "fields"), opts))
 }
 
 // Field returns one field of a contact list.
 //
 // API: GET contactLists/{contactListId}/fields/{fieldId}
-func (s *ContactListsService) Field(ctx context.Context, listID, fieldID int64) (*ContactSchemaField, error) {
+func (s *ContactListsService) Field(ctx context.Context, listID, fieldID int64, opts ...Option) (*ContactSchemaField, error) {
 	if err := checkIDs("contact list", listID, "field", fieldID); err != nil {
 		return nil, err
 	}
-	return oneOf[ContactSchemaField](ctx, s.client, fieldModel, get(path("contactLists", listID, "fields", fieldID)), false)
+	return oneOf[ContactSchemaField](ctx, s.client, fieldModel, get(path("contactLists", listID, "fields", fieldID), opts), false)
 }
 
-// UpsertContact creates a contact in the list, or, when opts.Match names
+// UpsertContact creates a contact in the list, or, when wo.Match names
 // fields, updates the contact whose values for those fields equal c.Values'.
 // It returns the contact as the server stored it, or nil when the answer
-// carries none. c must not be nil.
+// carries none. c must not be nil; wo may be.
 //
 // API: POST contactLists/{contactListId}/contact?match=...&customevents=...
-func (s *ContactListsService) UpsertContact(ctx context.Context, listID int64, c *Contact, opts *WriteOptions) (*Contact, error) {
+func (s *ContactListsService) UpsertContact(ctx context.Context, listID int64, c *Contact, wo *WriteOptions, opts ...Option) (*Contact, error) {
 	if err := checkID("contact list", listID); err != nil {
 		return nil, err
 	}
 	if c == nil {
 		return nil, errors.New("which50: nil contact")
 	}
-	req, err := write(http.MethodPost, path("contactLists", listID, "contact"), opts, c)
+	req, err := write(http.MethodPost, path("contactLists", listID, "contact"), wo, c, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -92,18 +92,18 @@ func (s *ContactListsService) UpsertContact(ctx context.Context, listID int64, c
 
 // UpdateMatching sets values on every contact of the list whose values
 // equal match, a map of field names to values (such as an account
-// reference). opts may name custom events to run; the fields to match on
-// are match's keys, so opts.Match must be empty.
+// reference). wo may name custom events to run; the fields to match on
+// are match's keys, so wo.Match must be empty.
 //
 // API: PATCH contactLists/{contactListId}/contact?match=K1,K2&K1=v1&K2=v2
-func (s *ContactListsService) UpdateMatching(ctx context.Context, listID int64, match map[string]string, values map[string]any, opts *WriteOptions) error {
+func (s *ContactListsService) UpdateMatching(ctx context.Context, listID int64, match map[string]string, values map[string]any, wo *WriteOptions, opts ...Option) error {
 	if err := checkID("contact list", listID); err != nil {
 		return err
 	}
 	if len(match) == 0 {
 		return errors.New("which50: update matching: no fields to match")
 	}
-	if opts != nil && len(opts.Match) > 0 {
+	if wo != nil && len(wo.Match) > 0 {
 		return errors.New("which50: update matching: the fields to match are match's keys; leave WriteOptions.Match empty")
 	}
 	keys := make([]string, 0, len(match))
@@ -111,11 +111,11 @@ func (s *ContactListsService) UpdateMatching(ctx context.Context, listID int64, 
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	wo := WriteOptions{Match: keys}
-	if opts != nil {
-		wo.CustomEvents = opts.CustomEvents
+	w := WriteOptions{Match: keys}
+	if wo != nil {
+		w.CustomEvents = wo.CustomEvents
 	}
-	req, err := write(http.MethodPatch, path("contactLists", listID, "contact"), &wo, &Contact{Values: values})
+	req, err := write(http.MethodPatch, path("contactLists", listID, "contact"), &w, &Contact{Values: values}, opts)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *ContactListsService) UpdateMatching(ctx context.Context, listID int64, 
 // RunImport; Import does all of it.
 //
 // API: POST contactLists/{contactListId}/import
-func (s *ContactListsService) CreateImport(ctx context.Context, listID int64, fieldNames []string) (*ImportJob, error) {
+func (s *ContactListsService) CreateImport(ctx context.Context, listID int64, fieldNames []string, opts ...Option) (*ImportJob, error) {
 	if err := checkID("contact list", listID); err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (s *ContactListsService) CreateImport(ctx context.Context, listID int64, fi
 	}
 	req, err := write(http.MethodPost, path("contactLists", listID, "import"), nil, struct {
 		FieldNames []string `json:"FieldNames"`
-	}{fieldNames})
+	}{fieldNames}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (s *ContactListsService) CreateImport(ctx context.Context, listID int64, fi
 // job. More, or none, is an error and no request is made.
 //
 // API: POST contactLists/{contactListId}/import/{importJobId}
-func (s *ContactListsService) AddToImport(ctx context.Context, listID, jobID int64, contacts []Contact) error {
+func (s *ContactListsService) AddToImport(ctx context.Context, listID, jobID int64, contacts []Contact, opts ...Option) error {
 	if err := checkIDs("contact list", listID, "import job", jobID); err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (s *ContactListsService) AddToImport(ctx context.Context, listID, jobID int
 	case len(contacts) > MaxImportBatch:
 		return fmt.Errorf("which50: add to import: %d contacts, more than the %d one request may add", len(contacts), MaxImportBatch)
 	}
-	req, err := write(http.MethodPost, path("contactLists", listID, "import", jobID), nil, contacts)
+	req, err := write(http.MethodPost, path("contactLists", listID, "import", jobID), nil, contacts, opts)
 	if err != nil {
 		return err
 	}
@@ -175,15 +175,15 @@ func (s *ContactListsService) AddToImport(ctx context.Context, listID, jobID int
 }
 
 // RunImport starts an import job: the server begins inserting and updating
-// the contacts added to it, matching existing contacts on opts.Match and
-// running opts.CustomEvents. Follow it with ImportStatus.
+// the contacts added to it, matching existing contacts on wo.Match and
+// running wo.CustomEvents. Follow it with ImportStatus.
 //
 // API: POST contactLists/{contactListId}/import/{importJobId}/run
-func (s *ContactListsService) RunImport(ctx context.Context, listID, jobID int64, opts *WriteOptions) (*ImportJob, error) {
+func (s *ContactListsService) RunImport(ctx context.Context, listID, jobID int64, wo *WriteOptions, opts ...Option) (*ImportJob, error) {
 	if err := checkIDs("contact list", listID, "import job", jobID); err != nil {
 		return nil, err
 	}
-	req, err := write(http.MethodPost, path("contactLists", listID, "import", jobID, "run"), opts, nil)
+	req, err := write(http.MethodPost, path("contactLists", listID, "import", jobID, "run"), wo, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -193,27 +193,28 @@ func (s *ContactListsService) RunImport(ctx context.Context, listID, jobID int64
 // ImportStatus returns an import job's progress.
 //
 // API: GET contactLists/{contactListId}/import/{importJobId}
-func (s *ContactListsService) ImportStatus(ctx context.Context, listID, jobID int64) (*ImportJob, error) {
+func (s *ContactListsService) ImportStatus(ctx context.Context, listID, jobID int64, opts ...Option) (*ImportJob, error) {
 	if err := checkIDs("contact list", listID, "import job", jobID); err != nil {
 		return nil, err
 	}
-	return oneOf[ImportJob](ctx, s.client, importJobModel, get(path("contactLists", listID, "import", jobID)), false)
+	return oneOf[ImportJob](ctx, s.client, importJobModel, get(path("contactLists", listID, "import", jobID), opts), false)
 }
 
 // Import runs a whole import: it creates a job for fieldNames, adds the
-// contacts in batches (opts.BatchSize, at most MaxImportBatch), runs the
-// job, and polls its status every opts.PollInterval until it has finished
-// (ImportJob.Finished), reporting progress to opts.Progress. It returns the
-// finished job. opts may be nil.
+// contacts in batches (iopts.BatchSize, at most MaxImportBatch), runs the
+// job, and polls its status every iopts.PollInterval until it has finished
+// (ImportJob.Finished), reporting progress to iopts.Progress. It returns the
+// finished job. iopts may be nil. The call's options apply to each of its
+// requests; WithResponse describes the last one.
 //
 // On failure it returns the error with the job's latest known state (nil
 // if no job was created), so the caller can tell how far it came: contacts
 // sent in a batch whose request failed may or may not have been added,
 // since a write is not sent twice. Import stops when ctx ends.
-func (s *ContactListsService) Import(ctx context.Context, listID int64, fieldNames []string, contacts iter.Seq[Contact], opts *ImportOptions) (*ImportJob, error) {
+func (s *ContactListsService) Import(ctx context.Context, listID int64, fieldNames []string, contacts iter.Seq[Contact], iopts *ImportOptions, opts ...Option) (*ImportJob, error) {
 	var o ImportOptions
-	if opts != nil {
-		o = *opts
+	if iopts != nil {
+		o = *iopts
 	}
 	switch {
 	case o.BatchSize < 0 || o.BatchSize > MaxImportBatch:
@@ -235,14 +236,14 @@ func (s *ContactListsService) Import(ctx context.Context, listID int64, fieldNam
 		}
 	}
 
-	job, err := s.CreateImport(ctx, listID, fieldNames)
+	job, err := s.CreateImport(ctx, listID, fieldNames, opts...)
 	if err != nil {
 		return nil, err
 	}
 	var p ImportProgress
 	batch := make([]Contact, 0, min(o.BatchSize, 1024))
 	send := func() error {
-		if err := s.AddToImport(ctx, listID, job.ID, batch); err != nil {
+		if err := s.AddToImport(ctx, listID, job.ID, batch, opts...); err != nil {
 			return err
 		}
 		p.Added += len(batch)
@@ -264,7 +265,7 @@ func (s *ContactListsService) Import(ctx context.Context, listID int64, fieldNam
 			return job, err
 		}
 	}
-	run, err := s.RunImport(ctx, listID, job.ID, &o.WriteOptions)
+	run, err := s.RunImport(ctx, listID, job.ID, &o.WriteOptions, opts...)
 	if err != nil {
 		return job, err
 	}
@@ -279,7 +280,7 @@ func (s *ContactListsService) Import(ctx context.Context, listID int64, fieldNam
 			return job, fmt.Errorf("which50: import job %d: %w", job.ID, ctx.Err())
 		case <-t.C:
 		}
-		status, err := s.ImportStatus(ctx, listID, job.ID)
+		status, err := s.ImportStatus(ctx, listID, job.ID, opts...)
 		if err != nil {
 			return job, err
 		}
@@ -291,26 +292,26 @@ func (s *ContactListsService) Import(ctx context.Context, listID int64, fieldNam
 	return job, nil
 }
 
-// write builds a write request: method on ep with opts' query parameters and
-// body encoded as JSON (nil for none).
-func write(method string, ep endpoint, opts *WriteOptions, body any) (*request, error) {
-	req := &request{method: method, ep: ep, query: url.Values{}}
-	if opts != nil {
-		for _, f := range opts.Match {
+// write builds a write request: method on ep with wo's query parameters,
+// body encoded as JSON (nil for none) and the call's options.
+func write(method string, ep endpoint, wo *WriteOptions, body any, opts []Option) (*request, error) {
+	req := &request{method: method, ep: ep, query: url.Values{}, opts: opts}
+	if wo != nil {
+		for _, f := range wo.Match {
 			if f == "" || strings.Contains(f, ",") {
 				return nil, fmt.Errorf("which50: invalid match field %q", f)
 			}
 		}
-		for _, e := range opts.CustomEvents {
+		for _, e := range wo.CustomEvents {
 			if e == "" || strings.Contains(e, ",") {
 				return nil, fmt.Errorf("which50: invalid custom event %q", e)
 			}
 		}
-		if len(opts.Match) > 0 {
-			req.query.Set("match", strings.Join(opts.Match, ","))
+		if len(wo.Match) > 0 {
+			req.query.Set("match", strings.Join(wo.Match, ","))
 		}
-		if len(opts.CustomEvents) > 0 {
-			req.query.Set("customevents", strings.Join(opts.CustomEvents, ","))
+		if len(wo.CustomEvents) > 0 {
+			req.query.Set("customevents", strings.Join(wo.CustomEvents, ","))
 		}
 	}
 	if body != nil {

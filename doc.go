@@ -151,8 +151,28 @@
 //	)
 //
 // When retries run out the caller gets the *APIError of the last response.
-// The client does not limit its own request rate; a bulk job that must stay
-// under a quota paces its calls (see examples/export and its -rate flag).
+//
+// # Running in production
+//
+// Every method that sends a request takes options after its arguments,
+// which apply to that call only ([Option]); the client-wide ones (such as
+// [WithBaseURL]) fail the call with [ErrInvalidOption], unsent:
+//
+//	var resp which50.Response
+//	c, err := client.Contacts.Get(ctx, id,
+//		which50.WithMaxRetries(0), which50.WithHeader("X-Origin", "dashboard"), which50.WithResponse(&resp))
+//
+// [WithResponse] reports the call's status, headers, request id, attempts
+// and duration, on failure too. A client-wide retry budget, on by default
+// ([WithRetryBudget]: 20% of the recent first attempts plus 10 retries a
+// second), keeps retries from multiplying the load on a failing server; a
+// call it refuses a retry returns its last failure at once, matching
+// [ErrRetryBudgetExhausted] too. [WithRateLimit] paces every attempt of the
+// client, and a 429 or 503 with Retry-After pauses every call of the client
+// until then (at most its maximum retry wait). [WithTransportWrapper] puts
+// tracing or metrics middleware, such as otelhttp, where it sees one round
+// trip per attempt and no credential, and every log record is written with
+// the call's context, so trace ids reach the logs (examples/tracing).
 //
 // # Streaming
 //

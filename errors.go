@@ -37,7 +37,33 @@ var (
 	// ErrInvalidResponse matches a *DecodeError: a successful status whose body
 	// is not the model asked for in JSON or XML.
 	ErrInvalidResponse = errors.New("which50: invalid response")
+	// ErrInvalidOption matches the error for an option NewClient or a call
+	// cannot take: an invalid value, a client-wide option (such as
+	// WithBaseURL) given to one call, or WithResponse given to NewClient. A
+	// call that fails with it has sent no request.
+	ErrInvalidOption = errors.New("which50: invalid option")
+	// ErrRetryBudgetExhausted matches the error of a call that was denied a
+	// retry by the client's retry budget (WithRetryBudget): the call
+	// returned its last failure at once. The error matches that failure too,
+	// so errors.As still finds the *APIError or network error.
+	ErrRetryBudgetExhausted = errors.New("which50: retry budget exhausted")
 )
+
+// optionError reports an option that could not be applied; it matches
+// ErrInvalidOption and keeps the text of the cause.
+type optionError struct{ err error }
+
+func (e *optionError) Error() string        { return e.err.Error() }
+func (e *optionError) Unwrap() error        { return e.err }
+func (e *optionError) Is(target error) bool { return target == ErrInvalidOption }
+
+// budgetError is the last failure of a call the retry budget denied a
+// retry; it matches ErrRetryBudgetExhausted and unwraps to that failure.
+type budgetError struct{ err error }
+
+func (e *budgetError) Error() string        { return e.err.Error() + " (retry budget exhausted)" }
+func (e *budgetError) Unwrap() error        { return e.err }
+func (e *budgetError) Is(target error) bool { return target == ErrRetryBudgetExhausted }
 
 // APIError is the error for any response with a non-2xx status. Use errors.As
 // to read its fields, or errors.Is with a sentinel such as ErrNotFound to

@@ -424,3 +424,70 @@ func Example_testingWithWhich50test() {
 	// c-1 after a 502: "Spring Sale – Week 2", <nil>
 	// c-3 not found: true
 }
+
+// WithResponse reports a call's status, headers, request id, attempts and
+// duration, on success as on failure.
+func ExampleWithResponse() {
+	srv := newFake()
+	defer srv.Close()
+	srv.QueueFaults(
+		which50test.Fault{Status: http.StatusServiceUnavailable},
+		which50test.Fault{Header: http.Header{"X-Request-Id": {"req-7f3a"}}},
+	)
+	client, err := which50.NewClient(which50.WithBaseURL(srv.URL), fastRetries)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	var resp which50.Response
+	items, err := client.Contacts.Communications(ctx, "contact-42", which50.WithResponse(&resp))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d interactions: status %d, request %s, %d attempts\n", len(items), resp.StatusCode, resp.RequestID, resp.Attempts)
+
+	_, err = client.Contacts.Communications(ctx, "nobody", which50.WithResponse(&resp))
+	fmt.Println(errors.Is(err, which50.ErrNotFound), resp.StatusCode, resp.Attempts)
+	// Output:
+	// 3 interactions: status 200, request req-7f3a, 2 attempts
+	// true 404 1
+}
+
+// Options given to a call apply to that call only; options that can only
+// describe a client fail the call, with no request sent.
+func ExampleOption() {
+	srv := newFake()
+	defer srv.Close()
+	client, err := which50.NewClient(which50.WithBaseURL(srv.URL), which50.WithMaxRetries(5), fastRetries)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	// An interactive request: no retries, XML, a header of its own.
+	srv.QueueFaults(which50test.Fault{Status: http.StatusServiceUnavailable})
+	_, err = client.Contacts.Communications(ctx, "contact-42",
+		which50.WithMaxRetries(0), which50.WithFormat(which50.FormatXML), which50.WithHeader("X-Origin", "dashboard"))
+	var apiErr *which50.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println("failed fast:", apiErr.StatusCode, "after", apiErr.Attempts, "attempt")
+	}
+	req, _ := srv.LastRequest()
+	fmt.Println(req.Header.Get("Accept"), req.Header.Get("X-Origin"))
+
+	// The next call has the client's settings again: JSON, 5 retries.
+	srv.QueueFaults(which50test.Fault{Status: http.StatusServiceUnavailable})
+	items, err := client.Contacts.Communications(ctx, "contact-42")
+	req, _ = srv.LastRequest()
+	fmt.Println(len(items), err, req.Header.Get("Accept"), req.Header.Get("X-Origin") == "")
+
+	// A client-wide option is refused for one call.
+	_, err = client.Contacts.Communications(ctx, "contact-42", which50.WithBaseURL("https://elsewhere.example/"))
+	fmt.Println(errors.Is(err, which50.ErrInvalidOption))
+	// Output:
+	// failed fast: 503 after 1 attempt
+	// application/xml dashboard
+	// 3 <nil> application/json true
+	// true
+}

@@ -19,18 +19,18 @@ type JourneysService service
 // Get returns the journey.
 //
 // API: GET journeys/{journeyId}
-func (s *JourneysService) Get(ctx context.Context, journeyID int64) (*Journey, error) {
+func (s *JourneysService) Get(ctx context.Context, journeyID int64, opts ...Option) (*Journey, error) {
 	if err := checkID("journey", journeyID); err != nil {
 		return nil, err
 	}
-	return oneOf[Journey](ctx, s.client, journeyModel, get(path("journeys", journeyID)), false)
+	return oneOf[Journey](ctx, s.client, journeyModel, get(path("journeys", journeyID), opts), false)
 }
 
 // Contacts returns the contacts of the journey, with their field values.
 //
 // API: GET journeys/{journeyId}/contacts
-func (s *JourneysService) Contacts(ctx context.Context, journeyID int64) ([]Contact, error) {
-	req, err := journeyContactsRequest(journeyID)
+func (s *JourneysService) Contacts(ctx context.Context, journeyID int64, opts ...Option) ([]Contact, error) {
+	req, err := journeyContactsRequest(journeyID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -40,35 +40,35 @@ func (s *JourneysService) Contacts(ctx context.Context, journeyID int64) ([]Cont
 // ContactsSeq is the streaming twin of Contacts: it yields each contact as
 // soon as it is decoded, in constant memory, with the semantics of
 // ContactsService.CommunicationsSeq.
-func (s *JourneysService) ContactsSeq(ctx context.Context, journeyID int64) iter.Seq2[Contact, error] {
+func (s *JourneysService) ContactsSeq(ctx context.Context, journeyID int64, opts ...Option) iter.Seq2[Contact, error] {
 	return seqOf[Contact](ctx, s.client, contactModel, func() (*request, error) {
-		return journeyContactsRequest(journeyID)
+		return journeyContactsRequest(journeyID, opts)
 	})
 }
 
-func journeyContactsRequest(journeyID int64) (*request, error) {
+func journeyContactsRequest(journeyID int64, opts []Option) (*request, error) {
 	if err := checkID("journey", journeyID); err != nil {
 		return nil, err
 	}
-	return get(path("journeys", journeyID, "contacts")), nil
+	return get(path("journeys", journeyID, "contacts"), opts), nil
 }
 
 // Activity returns one activity of the journey, with its target.
 //
 // API: GET journeys/{journeyId}/activities/{activityId}
-func (s *JourneysService) Activity(ctx context.Context, journeyID, activityID int64) (*JourneyActivity, error) {
+func (s *JourneysService) Activity(ctx context.Context, journeyID, activityID int64, opts ...Option) (*JourneyActivity, error) {
 	if err := checkIDs("journey", journeyID, "activity", activityID); err != nil {
 		return nil, err
 	}
-	return oneOf[JourneyActivity](ctx, s.client, activityModel, get(path("journeys", journeyID, "activities", activityID)), false)
+	return oneOf[JourneyActivity](ctx, s.client, activityModel, get(path("journeys", journeyID, "activities", activityID), opts), false)
 }
 
 // ActivityContacts returns the contacts that took part in one activity of
 // the journey.
 //
 // API: GET journeys/{journeyId}/activities/{activityId}/contacts
-func (s *JourneysService) ActivityContacts(ctx context.Context, journeyID, activityID int64) ([]Contact, error) {
-	req, err := activityContactsRequest(journeyID, activityID)
+func (s *JourneysService) ActivityContacts(ctx context.Context, journeyID, activityID int64, opts ...Option) ([]Contact, error) {
+	req, err := activityContactsRequest(journeyID, activityID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -77,17 +77,17 @@ func (s *JourneysService) ActivityContacts(ctx context.Context, journeyID, activ
 
 // ActivityContactsSeq is the streaming twin of ActivityContacts, with the
 // semantics of ContactsSeq.
-func (s *JourneysService) ActivityContactsSeq(ctx context.Context, journeyID, activityID int64) iter.Seq2[Contact, error] {
+func (s *JourneysService) ActivityContactsSeq(ctx context.Context, journeyID, activityID int64, opts ...Option) iter.Seq2[Contact, error] {
 	return seqOf[Contact](ctx, s.client, contactModel, func() (*request, error) {
-		return activityContactsRequest(journeyID, activityID)
+		return activityContactsRequest(journeyID, activityID, opts)
 	})
 }
 
-func activityContactsRequest(journeyID, activityID int64) (*request, error) {
+func activityContactsRequest(journeyID, activityID int64, opts []Option) (*request, error) {
 	if err := checkIDs("journey", journeyID, "activity", activityID); err != nil {
 		return nil, err
 	}
-	return get(path("journeys", journeyID, "activities", activityID, "contacts")), nil
+	return get(path("journeys", journeyID, "activities", activityID, "contacts"), opts), nil
 }
 
 // errEmptyState is returned, without any request, for an empty report state.
@@ -97,8 +97,8 @@ var errEmptyState = errors.New("which50: report state is empty")
 // and are in the given state for it, such as EmailOpened.
 //
 // API: GET journeys/{journeyId}/reports/emails/{emailId}/contacts/{state}
-func (s *JourneysService) EmailReport(ctx context.Context, journeyID, emailID int64, state EmailState) ([]Contact, error) {
-	req, err := reportRequest("emails", journeyID, "email", emailID, string(state))
+func (s *JourneysService) EmailReport(ctx context.Context, journeyID, emailID int64, state EmailState, opts ...Option) ([]Contact, error) {
+	req, err := reportRequest("emails", journeyID, "email", emailID, string(state), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +107,9 @@ func (s *JourneysService) EmailReport(ctx context.Context, journeyID, emailID in
 
 // EmailReportSeq is the streaming twin of EmailReport, with the semantics
 // of ContactsSeq: a report on a large journey can hold every contact.
-func (s *JourneysService) EmailReportSeq(ctx context.Context, journeyID, emailID int64, state EmailState) iter.Seq2[Contact, error] {
+func (s *JourneysService) EmailReportSeq(ctx context.Context, journeyID, emailID int64, state EmailState, opts ...Option) iter.Seq2[Contact, error] {
 	return seqOf[Contact](ctx, s.client, contactModel, func() (*request, error) {
-		return reportRequest("emails", journeyID, "email", emailID, string(state))
+		return reportRequest("emails", journeyID, "email", emailID, string(state), opts)
 	})
 }
 
@@ -118,8 +118,8 @@ func (s *JourneysService) EmailReportSeq(ctx context.Context, journeyID, emailID
 // LandingPageWebformSubmits.
 //
 // API: GET journeys/{journeyId}/reports/landingpages/{landingpageId}/contacts/{state}
-func (s *JourneysService) LandingPageReport(ctx context.Context, journeyID, landingPageID int64, state LandingPageState) ([]Contact, error) {
-	req, err := reportRequest("landingpages", journeyID, "landing page", landingPageID, string(state))
+func (s *JourneysService) LandingPageReport(ctx context.Context, journeyID, landingPageID int64, state LandingPageState, opts ...Option) ([]Contact, error) {
+	req, err := reportRequest("landingpages", journeyID, "landing page", landingPageID, string(state), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -128,20 +128,20 @@ func (s *JourneysService) LandingPageReport(ctx context.Context, journeyID, land
 
 // LandingPageReportSeq is the streaming twin of LandingPageReport, with the
 // semantics of ContactsSeq.
-func (s *JourneysService) LandingPageReportSeq(ctx context.Context, journeyID, landingPageID int64, state LandingPageState) iter.Seq2[Contact, error] {
+func (s *JourneysService) LandingPageReportSeq(ctx context.Context, journeyID, landingPageID int64, state LandingPageState, opts ...Option) iter.Seq2[Contact, error] {
 	return seqOf[Contact](ctx, s.client, contactModel, func() (*request, error) {
-		return reportRequest("landingpages", journeyID, "landing page", landingPageID, string(state))
+		return reportRequest("landingpages", journeyID, "landing page", landingPageID, string(state), opts)
 	})
 }
 
 // reportRequest builds the request of a report: kind is its route segment,
 // what the name of the id for errors.
-func reportRequest(kind string, journeyID int64, what string, id int64, state string) (*request, error) {
+func reportRequest(kind string, journeyID int64, what string, id int64, state string, opts []Option) (*request, error) {
 	if err := checkIDs("journey", journeyID, what, id); err != nil {
 		return nil, err
 	}
 	if state == "" {
 		return nil, errEmptyState
 	}
-	return get(path("journeys", journeyID, "reports", kind, id, "contacts", state)), nil
+	return get(path("journeys", journeyID, "reports", kind, id, "contacts", state), opts), nil
 }

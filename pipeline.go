@@ -90,19 +90,28 @@ type request struct {
 	// committed is set by decode once an item reached a streaming caller:
 	// no retry may follow. stopped is set when the caller stopped reading.
 	committed, stopped bool
+	// opts are the call's own options, applied over the client's settings.
+	opts []Option
 }
 
 // call is the state of one API call across its attempts.
 type call struct {
 	*request
 	c       *Client
-	path    string // escaped, for errors and logs
-	maxBody int64  // 0: no cap
-	attempt int    // 1-based, of the attempt in flight
+	s       *settings       // the client's, with the call's options applied
+	ctx     context.Context // the caller's, for log records
+	path    string          // escaped, for errors and logs
+	maxBody int64           // 0: no cap
+	attempt int             // 1-based, of the attempt in flight
+	first   time.Time       // the start of the first attempt
 	started time.Time
 	handled bool // the response handler ran for this attempt
 	wait    time.Duration
 	retried bool // some attempt failed transiently (for the give-up log)
+	denied  bool // the retry budget refused a retry
+	// status and header are those of the attempt's response, for Response.
+	status int
+	header http.Header
 }
 
 // transientError marks a failure while reading a successful response that a
@@ -114,12 +123,27 @@ func (e *transientError) Unwrap() error { return e.err }
 
 // do sends req with retries and decodes its answer.
 func (c *Client) do(ctx context.Context, req *request) error {
+	s := c.settings // the call's copy
+	if len(req.opts) > 0 {
+		for _, o := range req.opts {
+			if err := o.applyCall(&s); err != nil {
+				return err // nothing was sent
+			}
+		}
+		if err := c.checkHeader(s.header); err != nil {
+			return err
+		}
+	}
+	if s.response != nil {
+		*s.response = Response{}
+	}
 	u := *c.baseURL
 	u.Path = c.baseURL.Path + req.ep.raw
 	u.RawPath = c.baseURL.EscapedPath() + req.ep.escaped
-	cl := &call{request: req, c: c, path: u.EscapedPath()}
-	if !req.stream || c.maxBodySet {
-		cl.maxBody = c.maxBody
+	cl := &call{request: req, c: c, s: &s, ctx: ctx, path: u.EscapedPath()}
+	defer cl.fillResponse()
+	if !req.stream || s.maxBodySet {
+		cl.maxBody = s.maxBody
 	}
 	if len(req.query) > 0 {
 		u.RawQuery = req.query.Encode()
@@ -128,24 +152,28 @@ func (c *Client) do(ctx context.Context, req *request) error {
 	if req.body != nil {
 		body = req.body
 	}
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), body)
+	rctx := context.WithValue(ctx, settingsKey{}, &s) // for pacing and time bounds
+	rreq, err := retryablehttp.NewRequestWithContext(rctx, req.method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("which50: build request: %w", redactURLError(err))
 	}
-	rreq.Header.Set("Accept", c.format.accept())
-	rreq.Header.Set("User-Agent", c.userAgent)
+	for k, vs := range s.header {
+		rreq.Header[k] = append([]string(nil), vs...) // the client's map is shared
+	}
+	rreq.Header.Set("Accept", s.format.accept())
+	rreq.Header.Set("User-Agent", s.userAgent)
 	if req.body != nil {
 		rreq.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	rreq.SetResponseHandler(cl.handle)
 
 	rc := &retryablehttp.Client{
-		// authTransport has no CloseIdleConnections, so retryablehttp's
-		// calls to it on give-up leave the connection pool alone.
+		// pacer has no CloseIdleConnections, so retryablehttp's calls to
+		// it on give-up leave the connection pool alone.
 		HTTPClient:     c.httpClient,
-		RetryWaitMin:   c.waitMin,
-		RetryWaitMax:   c.waitMax,
-		RetryMax:       c.maxRetries,
+		RetryWaitMin:   s.waitMin,
+		RetryWaitMax:   s.waitMax,
+		RetryMax:       s.maxRetries,
 		CheckRetry:     cl.checkRetry,
 		Backoff:        cl.backoff,
 		ErrorHandler:   cl.giveUp,
@@ -156,10 +184,31 @@ func (c *Client) do(ctx context.Context, req *request) error {
 		if err == ctx.Err() { // retryablehttp's wait was cut short
 			err = fmt.Errorf("which50: %s %s: %w", cl.method, cl.path, err)
 		}
-		return c.clean(err)
+		err = c.clean(err)
+		if cl.denied {
+			err = &budgetError{err}
+		}
+		return err
 	}
 	resp.Body.Close()
 	return nil
+}
+
+// fillResponse fills the call's WithResponse target, if any, once the call
+// is over.
+func (cl *call) fillResponse() {
+	r := cl.s.response
+	if r == nil {
+		return
+	}
+	*r = Response{StatusCode: cl.status, Attempts: cl.attempt}
+	if !cl.first.IsZero() {
+		r.Duration = time.Since(cl.first)
+	}
+	if cl.header != nil {
+		r.Header = cl.c.scrubHeader(cl.header)
+		r.RequestID = requestID(r.Header)
+	}
 }
 
 // idempotent reports whether the request may be sent twice: a GET may,
@@ -169,16 +218,34 @@ func (cl *call) idempotent() bool { return cl.method == http.MethodGet }
 func (cl *call) beginAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
 	cl.attempt = i + 1
 	cl.started = time.Now()
+	if i == 0 {
+		cl.first = cl.started
+		cl.c.ctl.budget.firstAttempt()
+	}
 	cl.handled = false
 	cl.wait = 0
+	cl.status, cl.header = 0, nil
 }
 
 // final reports whether the attempt in flight is the last one allowed.
-func (cl *call) final() bool { return cl.attempt > cl.c.maxRetries || cl.committed }
+func (cl *call) final() bool { return cl.attempt > cl.s.maxRetries || cl.committed }
+
+// budgeted asks the client's retry budget for a retry, and remembers a
+// refusal so that the call's error says so.
+func (cl *call) budgeted() bool {
+	if cl.c.ctl.budget.retry() {
+		return true
+	}
+	cl.denied = true
+	return false
+}
 
 // checkRetry decides, after each attempt, whether to try again and how long
 // to wait first. It is retryablehttp's CheckRetry.
 func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if resp != nil {
+		cl.status, cl.header = resp.StatusCode, resp.Header
+	}
 	if cl.handled && err == nil {
 		cl.logAttempt(resp, nil)
 		return false, nil // the response was read successfully
@@ -196,18 +263,24 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		} else {
 			retry = resp == nil && notSent(err)
 		}
+		retry = retry && !cl.final() && cl.budgeted()
 	case retryableStatus(resp.StatusCode):
 		ra, ok := retryAfter(resp.Header, time.Now())
+		refused := ok && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable)
+		if refused {
+			// Every call of the client waits it out before its next attempt.
+			cl.c.ctl.pause(ra, cl.s.waitMax)
+		}
 		switch {
-		case !cl.idempotent() && !(ok && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable)):
+		case !cl.idempotent() && !refused:
 			// A write may have been applied before the server failed; only
 			// a 429 or 503 with Retry-After says it was refused unread.
-		case cl.final() || ra > cl.c.waitMax:
+		case cl.final() || ra > cl.s.waitMax || !cl.budgeted():
 			// Let the response handler turn it into an *APIError.
 		case ok && ra > 0:
 			retry, cl.wait = true, ra
 		default:
-			retry, cl.wait = true, cl.c.backoff(cl.attempt)
+			retry, cl.wait = true, cl.s.backoff(cl.attempt)
 		}
 		if retry {
 			// retryablehttp drains only 4 KiB: drain more, so the
@@ -225,7 +298,7 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 	if retry {
 		cl.retried = true
 		if err != nil {
-			cl.wait = cl.c.backoff(cl.attempt)
+			cl.wait = cl.s.backoff(cl.attempt)
 		}
 	} else {
 		cl.wait = 0
@@ -242,16 +315,16 @@ func (cl *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Durati
 // backoff returns the wait after the given 1-based attempt: exponential from
 // the minimum, capped at the maximum, with jitter over its upper half so that
 // clients that failed together do not retry together.
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.waitMin
-	for i := 1; i < attempt && d < c.waitMax; i++ {
-		if d > c.waitMax/2 {
-			d = c.waitMax
+func (s *settings) backoff(attempt int) time.Duration {
+	d := s.waitMin
+	for i := 1; i < attempt && d < s.waitMax; i++ {
+		if d > s.waitMax/2 {
+			d = s.waitMax
 			break
 		}
 		d *= 2
 	}
-	d = min(d, c.waitMax)
+	d = min(d, s.waitMax)
 	if d <= 1 {
 		return d
 	}
@@ -284,10 +357,13 @@ func (cl *call) giveUp(resp *http.Response, err error, attempts int) (*http.Resp
 	case err != nil:
 		err = fmt.Errorf("which50: %s %s failed after %d attempt(s): %w", cl.method, cl.path, attempts, redactURLError(err))
 	}
-	if l := cl.c.logger; l != nil && (cl.retried || errors.As(err, &apiErr) && retryableStatus(apiErr.StatusCode)) {
-		l.LogAttrs(context.Background(), slog.LevelWarn, "which50: giving up",
-			slog.String("method", cl.method), slog.String("path", cl.path),
-			slog.Int("attempts", attempts), slog.String("error", oneLine(cl.c.redact(err.Error()))))
+	if l := cl.s.logger; l != nil && (cl.retried || cl.denied || errors.As(err, &apiErr) && retryableStatus(apiErr.StatusCode)) {
+		attrs := []slog.Attr{slog.String("method", cl.method), slog.String("path", cl.path),
+			slog.Int("attempts", attempts), slog.String("error", oneLine(cl.c.redact(err.Error())))}
+		if cl.denied {
+			attrs = append(attrs, slog.Bool("retry_budget_exhausted", true))
+		}
+		l.LogAttrs(cl.ctx, slog.LevelWarn, "which50: giving up", attrs...)
 	}
 	return nil, err
 }
@@ -382,33 +458,45 @@ func (cl *call) apiError(resp *http.Response) *APIError {
 		StatusCode:  resp.StatusCode,
 		Message:     http.StatusText(resp.StatusCode),
 		ContentType: cl.c.redact(ct),
-		Header:      resp.Header.Clone(),
+		Header:      cl.c.scrubHeader(resp.Header),
 		Method:      cl.method,
 		Path:        cl.path,
 		Attempts:    cl.attempt,
 	}
+	e.RequestID = requestID(e.Header) // from the scrubbed headers
 	if m := httpErrorMessage(ct, body); m != "" {
 		e.Message = cl.c.redact(m)
 	}
 	e.Body = bodyExcerpt([]byte(cl.c.redact(string(body)))) // redact first: a cut could split a token
-	for _, vs := range e.Header {                           // a proxy may reflect request headers
-		for i := range vs {
-			vs[i] = cl.c.redact(vs[i])
-		}
-	}
 	e.RetryAfter, _ = retryAfter(resp.Header, time.Now())
-	for _, h := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Ms-Request-Id"} {
-		if v := resp.Header.Get(h); v != "" {
-			e.RequestID = v
-			break
-		}
-	}
 	return e
 }
 
+// scrubHeader returns a copy of a response's headers with the client's
+// credentials redacted: a proxy may reflect request headers.
+func (c *Client) scrubHeader(h http.Header) http.Header {
+	h = h.Clone()
+	for _, vs := range h {
+		for i := range vs {
+			vs[i] = c.redact(vs[i])
+		}
+	}
+	return h
+}
+
+// requestID returns the server's request or correlation id, or "".
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Ms-Request-Id"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 func (cl *call) logAttempt(resp *http.Response, err error) {
-	l := cl.c.logger
-	if l == nil || !l.Enabled(context.Background(), slog.LevelDebug) {
+	l := cl.s.logger
+	if l == nil || !l.Enabled(cl.ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
@@ -424,7 +512,7 @@ func (cl *call) logAttempt(resp *http.Response, err error) {
 	if err != nil {
 		attrs = append(attrs, slog.String("error", oneLine(cl.c.redact(err.Error()))))
 	}
-	l.LogAttrs(context.Background(), slog.LevelDebug, "which50: attempt", attrs...)
+	l.LogAttrs(cl.ctx, slog.LevelDebug, "which50: attempt", attrs...)
 }
 
 // retryableStatus reports the statuses worth another attempt.

@@ -61,7 +61,7 @@ func TestRetryAfter(t *testing.T) {
 // the exponential step, never above the maximum, and that the jitter spreads
 // the waits.
 func TestBackoffJitterBounds(t *testing.T) {
-	c := &Client{waitMin: 100 * time.Millisecond, waitMax: 2 * time.Second}
+	c := &settings{waitMin: 100 * time.Millisecond, waitMax: 2 * time.Second}
 	for attempt := 1; attempt <= 70; attempt++ {
 		step := c.waitMax
 		if attempt <= 5 {
@@ -80,7 +80,7 @@ func TestBackoffJitterBounds(t *testing.T) {
 		}
 	}
 
-	for _, c := range []*Client{
+	for _, c := range []*settings{
 		{waitMin: 0, waitMax: 0},
 		{waitMin: 0, waitMax: time.Second},
 		{waitMin: time.Nanosecond, waitMax: time.Nanosecond},
@@ -98,7 +98,7 @@ func TestBackoffJitterBounds(t *testing.T) {
 func TestBackoffFromZeroMinimumStaysZero(t *testing.T) {
 	// WithRetryWait(0, max) asks for immediate retries: doubling zero is zero,
 	// not the maximum.
-	c := &Client{waitMin: 0, waitMax: 30 * time.Second}
+	c := &settings{waitMin: 0, waitMax: 30 * time.Second}
 	for attempt := 1; attempt <= 40; attempt++ {
 		if d := c.backoff(attempt); d != 0 {
 			t.Fatalf("attempt %d: wait %v, want 0", attempt, d)

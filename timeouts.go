@@ -40,8 +40,9 @@ func (e *timeoutError) Timeout() bool   { return true }
 func (e *timeoutError) Temporary() bool { return true }
 
 // timeoutTransport bounds each attempt in time: the wait for the headers,
-// each wait for more of the body, and the whole attempt. The caller's
-// context still ends everything at once.
+// each wait for more of the body, and the whole attempt, by the call's
+// settings (its fields are the client's, for a request that carries none).
+// The caller's context still ends everything at once.
 type timeoutTransport struct {
 	base    http.RoundTripper
 	header  time.Duration // 0: no bound
@@ -50,17 +51,21 @@ type timeoutTransport struct {
 }
 
 func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	header, idle, attempt := t.header, t.idle, t.attempt
+	if s := settingsOf(req.Context()); s != nil { // the call's own bounds
+		header, idle, attempt = s.headerTimeout, s.idleTimeout, s.attemptTimeout
+	}
 	ctx, cancel := context.WithCancelCause(req.Context())
 	var whole *time.Timer
-	if t.attempt > 0 {
-		whole = time.AfterFunc(t.attempt, func() {
-			cancel(&timeoutError{fmt.Sprintf("attempt took longer than %s", t.attempt)})
+	if attempt > 0 {
+		whole = time.AfterFunc(attempt, func() {
+			cancel(&timeoutError{fmt.Sprintf("attempt took longer than %s", attempt)})
 		})
 	}
 	var headers *time.Timer
-	if t.header > 0 {
-		headers = time.AfterFunc(t.header, func() {
-			cancel(&timeoutError{fmt.Sprintf("no response headers within %s", t.header)})
+	if header > 0 {
+		headers = time.AfterFunc(header, func() {
+			cancel(&timeoutError{fmt.Sprintf("no response headers within %s", header)})
 		})
 	}
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
@@ -79,7 +84,7 @@ func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		return nil, err
 	}
-	resp.Body = &timedBody{rc: resp.Body, ctx: ctx, cancel: cancel, idle: t.idle, whole: whole}
+	resp.Body = &timedBody{rc: resp.Body, ctx: ctx, cancel: cancel, idle: idle, whole: whole}
 	return resp, nil
 }
 
