@@ -100,8 +100,12 @@ type reader struct {
 	eof       bool  // r returned io.EOF
 	rerr      error // r returned another error
 	zones     zoneCache
-	strs      stringArena
-	interned  *internTable // from internPool, taken on first use
+	// strs holds the decode's strings; internStrs those entered in the
+	// intern table, apart, so that the table's entries keep only their own
+	// chunks alive while a ...Seq method streams, not one chunk of
+	// unrelated strings each.
+	strs, internStrs stringArena
+	interned         *internTable // from internPool, taken on first use
 	// memberStats says, per string member, whether its values repeat.
 	memberStats [internMembers]internStat
 }
@@ -229,7 +233,7 @@ func (d *reader) intern(b []byte) string {
 	if d.interned == nil {
 		d.interned = internPool.Get().(*internTable)
 	}
-	s, _ := d.interned.lookup(b, &d.strs)
+	s, _ := d.interned.lookup(b, &d.internStrs)
 	return s
 }
 

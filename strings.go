@@ -169,7 +169,7 @@ func (d *reader) memberString(idx int, b []byte) string {
 	if d.interned == nil {
 		d.interned = internPool.Get().(*internTable)
 	}
-	s, hit := d.interned.lookup(b, &d.strs)
+	s, hit := d.interned.lookup(b, &d.internStrs)
 	st.probes++
 	if hit {
 		st.hits++

@@ -18,8 +18,8 @@ const (
 )
 
 // BenchmarkCommunicationsPeak reads a 1,000,000-item history (names
-// repeated) with Contacts.Communications and reports how much heap the
-// call needs next to what it returns:
+// repeated, and unique) with Contacts.Communications and reports how much
+// heap the call needs next to what it returns:
 //
 //   - peak-MiB: the largest growth of the heap's objects during the call
 //     (runtime/metrics /memory/classes/heap/objects:bytes, live and not
@@ -44,51 +44,53 @@ func BenchmarkCommunicationsPeak(b *testing.B) {
 	}
 	e := newEnv(b)
 	ctx := context.Background()
-	key := e.srv.list(b, peakItems, "repeated")
-	for _, f := range formats {
-		for _, length := range lengthModes {
-			b.Run("format="+f.String()+"/names=repeated/length="+length+"/items=1000000/impl=sdk", func(b *testing.B) {
-				if _, err := floor(e.hc, e.srv.commURL(length, key), acceptOf(f)); err != nil { // warm the connection
-					b.Fatal(err)
-				}
-				client, id := e.sdk[f], commID(length, key)
-				b.ReportAllocs()
-				var peak, result, worst, allocated float64
-				for b.Loop() {
-					b.StopTimer()
-					runtime.GC()
-					base := heapObjects()
-					var before, after runtime.MemStats
-					runtime.ReadMemStats(&before)
-					s := startSampler()
-					b.StartTimer()
-					items, err := client.Contacts.Communications(ctx, id)
-					b.StopTimer()
-					top := s.stop()
-					runtime.ReadMemStats(&after)
-					if err != nil || len(items) != peakItems {
-						b.Fatalf("%d items, %v; want %d", len(items), err, peakItems)
+	for _, names := range nameModes {
+		key := e.srv.list(b, peakItems, names)
+		for _, f := range formats {
+			for _, length := range lengthModes {
+				b.Run("format="+f.String()+"/names="+names+"/length="+length+"/items=1000000/impl=sdk", func(b *testing.B) {
+					if _, err := floor(e.hc, e.srv.commURL(length, key), acceptOf(f)); err != nil { // warm the connection
+						b.Fatal(err)
 					}
-					res := float64(resultBytes(items))
-					items = nil
-					grown := float64(top) - float64(base)
-					if grown/res > worst {
-						worst, peak, result = grown/res, grown, res
+					client, id := e.sdk[f], commID(length, key)
+					b.ReportAllocs()
+					var peak, result, worst, allocated float64
+					for b.Loop() {
+						b.StopTimer()
+						runtime.GC()
+						base := heapObjects()
+						var before, after runtime.MemStats
+						runtime.ReadMemStats(&before)
+						s := startSampler()
+						b.StartTimer()
+						items, err := client.Contacts.Communications(ctx, id)
+						b.StopTimer()
+						top := s.stop()
+						runtime.ReadMemStats(&after)
+						if err != nil || len(items) != peakItems {
+							b.Fatalf("%d items, %v; want %d", len(items), err, peakItems)
+						}
+						res := float64(resultBytes(items))
+						items = nil
+						grown := float64(top) - float64(base)
+						if grown/res > worst {
+							worst, peak, result = grown/res, grown, res
+						}
+						allocated = max(allocated, float64(after.TotalAlloc-before.TotalAlloc)/res)
+						b.StartTimer()
 					}
-					allocated = max(allocated, float64(after.TotalAlloc-before.TotalAlloc)/res)
-					b.StartTimer()
-				}
-				b.ReportMetric(peak/(1<<20), "peak-MiB")
-				b.ReportMetric(result/(1<<20), "result-MiB")
-				b.ReportMetric(worst, "peak/result")
-				b.ReportMetric(allocated, "alloc/result")
-			})
+					b.ReportMetric(peak/(1<<20), "peak-MiB")
+					b.ReportMetric(result/(1<<20), "result-MiB")
+					b.ReportMetric(worst, "peak/result")
+					b.ReportMetric(allocated, "alloc/result")
+				})
+			}
 		}
 	}
 }
 
-// BenchmarkCommunicationsSeq streams a 200,000-item history through
-// Contacts.CommunicationsSeq and reports live-MiB: the largest growth of
+// BenchmarkCommunicationsSeq streams a 200,000-item history (names
+// repeated, and unique) through Contacts.CommunicationsSeq and reports live-MiB: the largest growth of
 // the live heap (/gc/heap/live:bytes after a forced GC, every 20,000
 // items) over the heap before the call, the largest of the run's calls.
 // The forced GCs are timed neither in ns/op nor in cpu-ns/op.
@@ -99,55 +101,57 @@ func BenchmarkCommunicationsSeq(b *testing.B) {
 	const sampleEvery = 20_000
 	e := newEnv(b)
 	ctx := context.Background()
-	key := e.srv.list(b, seqItems, "repeated")
-	for _, f := range formats {
-		for _, length := range lengthModes {
-			b.Run("format="+f.String()+"/names=repeated/length="+length+"/items=200000/impl=seq", func(b *testing.B) {
-				if _, err := floor(e.hc, e.srv.commURL(length, key), acceptOf(f)); err != nil {
-					b.Fatal(err)
-				}
-				client, id := e.sdk[f], commID(length, key)
-				b.ReportAllocs()
-				var growth uint64
-				var paused time.Duration // CPU spent in forced GCs
-				pause := func(fn func()) {
+	for _, names := range nameModes {
+		key := e.srv.list(b, seqItems, names)
+		for _, f := range formats {
+			for _, length := range lengthModes {
+				b.Run("format="+f.String()+"/names="+names+"/length="+length+"/items=200000/impl=seq", func(b *testing.B) {
+					if _, err := floor(e.hc, e.srv.commURL(length, key), acceptOf(f)); err != nil {
+						b.Fatal(err)
+					}
+					client, id := e.sdk[f], commID(length, key)
+					b.ReportAllocs()
+					var growth uint64
+					var paused time.Duration // CPU spent in forced GCs
+					pause := func(fn func()) {
+						b.StopTimer()
+						c := processCPU()
+						fn()
+						paused += processCPU() - c
+						b.StartTimer()
+					}
+					var before, after runtime.MemStats
+					runtime.ReadMemStats(&before)
+					cpu := processCPU()
+					b.ResetTimer()
+					for b.Loop() {
+						var base uint64
+						pause(func() { base = liveHeap() })
+						count := 0
+						for _, err := range client.Contacts.CommunicationsSeq(ctx, id) {
+							if err != nil {
+								b.Fatal(err)
+							}
+							count++
+							if count%sampleEvery == 0 {
+								pause(func() {
+									if h := liveHeap(); h > base {
+										growth = max(growth, h-base)
+									}
+								})
+							}
+						}
+						if count != seqItems {
+							b.Fatalf("streamed %d items, want %d", count, seqItems)
+						}
+					}
 					b.StopTimer()
-					c := processCPU()
-					fn()
-					paused += processCPU() - c
-					b.StartTimer()
-				}
-				var before, after runtime.MemStats
-				runtime.ReadMemStats(&before)
-				cpu := processCPU()
-				b.ResetTimer()
-				for b.Loop() {
-					var base uint64
-					pause(func() { base = liveHeap() })
-					count := 0
-					for _, err := range client.Contacts.CommunicationsSeq(ctx, id) {
-						if err != nil {
-							b.Fatal(err)
-						}
-						count++
-						if count%sampleEvery == 0 {
-							pause(func() {
-								if h := liveHeap(); h > base {
-									growth = max(growth, h-base)
-								}
-							})
-						}
-					}
-					if count != seqItems {
-						b.Fatalf("streamed %d items, want %d", count, seqItems)
-					}
-				}
-				b.StopTimer()
-				reportCPU(b, cpu+paused)
-				runtime.ReadMemStats(&after)
-				b.ReportMetric(float64(growth)/(1<<20), "live-MiB")
-				b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/seqItems, "allocs/item")
-			})
+					reportCPU(b, cpu+paused)
+					runtime.ReadMemStats(&after)
+					b.ReportMetric(float64(growth)/(1<<20), "live-MiB")
+					b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/seqItems, "allocs/item")
+				})
+			}
 		}
 	}
 }
