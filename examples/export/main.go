@@ -735,7 +735,7 @@ func (ex *exporter) run(parent context.Context) {
 	}()
 
 	// The writer: buffer results until every earlier contact is written,
-	// and checkpoint on a timer.
+	// and checkpoint on a timer, one checkpoint at a time.
 	var tick <-chan time.Time
 	if ex.st != nil {
 		t := time.NewTicker(ex.cfg.checkpoint)
@@ -743,6 +743,7 @@ func (ex *exporter) run(parent context.Context) {
 		tick = t.C
 		ex.lastCheckpoint = time.Now()
 	}
+	var inFlight <-chan checkpointDone // nil when no checkpoint runs
 	pending := make(map[int]fetched)
 	next := 0
 	for results != nil {
@@ -766,13 +767,24 @@ func (ex *exporter) run(parent context.Context) {
 					cancel()
 				}
 			}
-		case <-tick:
-			if ex.dirty && ex.writeErr == nil && time.Since(ex.lastCheckpoint) >= max(ex.cfg.checkpoint, 4*ex.checkpointCost) {
-				if err := ex.checkpoint(); err != nil {
-					ex.writeErr = err
-					cancel()
-				}
+		case d := <-inFlight:
+			inFlight = nil
+			if err := ex.finishCheckpoint(d); err != nil && ex.writeErr == nil {
+				ex.writeErr = err
+				cancel()
 			}
+		case <-tick:
+			// Checkpoints take at most a fifth of the time, however slow
+			// saving the state gets.
+			due := time.Since(ex.lastCheckpoint) >= max(ex.cfg.checkpoint, 4*ex.checkpointCost)
+			if inFlight == nil && ex.dirty && ex.writeErr == nil && due {
+				inFlight = ex.startCheckpoint()
+			}
+		}
+	}
+	if inFlight != nil {
+		if err := ex.finishCheckpoint(<-inFlight); err != nil && ex.writeErr == nil {
+			ex.writeErr = err
 		}
 	}
 	// After a stop, results may be left behind a contact that was never

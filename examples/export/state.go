@@ -134,15 +134,23 @@ func loadState(name string) (*syncState, error) {
 // one, and the directory synced, so that after a crash the file holds
 // either the old state or the new one, whole.
 func (st *syncState) save(name string) error {
-	b, err := json.Marshal(st)
+	b, err := st.marshal()
 	if err != nil {
-		return fmt.Errorf("write state: %w", err)
+		return err
 	}
-	b = append(b, '\n')
 	if err := writeFileAtomic(name, b); err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
 	return nil
+}
+
+// marshal returns the state file's content.
+func (st *syncState) marshal() ([]byte, error) {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return nil, fmt.Errorf("write state: %w", err)
+	}
+	return append(b, '\n'), nil
 }
 
 // writeFileAtomic replaces the file name with data: temporary file, fsync,
@@ -270,23 +278,58 @@ func (ex *exporter) beginRun(stderr io.Writer) (*os.File, error) {
 	return f, nil
 }
 
-// checkpoint commits what the writer has written: it flushes the output,
-// fsyncs it, then saves the state with the output's new length.
-func (ex *exporter) checkpoint() error {
-	start := time.Now()
+// checkpointDone is the end of a checkpoint: how long its syncs took, and
+// its error.
+type checkpointDone struct {
+	took time.Duration
+	err  error
+}
+
+// startCheckpoint commits what the writer has written, in the background:
+// the writer flushes the output and takes a snapshot of the state with the
+// output's length, then goes on writing while another goroutine fsyncs the
+// output and only then saves the snapshot. (An fsync covers at least every
+// byte written before it began, so the lines the snapshot covers are on
+// disk before it is.) The result arrives on the channel returned.
+func (ex *exporter) startCheckpoint() <-chan checkpointDone {
+	done := make(chan checkpointDone, 1)
 	if err := ex.w.w.Flush(); err != nil {
-		return fmt.Errorf("write output: %w", err)
-	}
-	if err := ex.file.Sync(); err != nil {
-		return fmt.Errorf("sync output: %w", err)
+		done <- checkpointDone{err: fmt.Errorf("write output: %w", err)}
+		return done
 	}
 	ex.st.OutputBytes = ex.w.n
-	if err := ex.st.save(ex.cfg.stateFile); err != nil {
-		return err
+	b, err := ex.st.marshal()
+	if err != nil {
+		done <- checkpointDone{err: err}
+		return done
 	}
 	ex.dirty = false
-	ex.checkpoints++
 	ex.lastCheckpoint = time.Now()
-	ex.checkpointCost = ex.lastCheckpoint.Sub(start)
+	go func() {
+		start := time.Now()
+		err := ex.file.Sync()
+		if err != nil {
+			err = fmt.Errorf("sync output: %w", err)
+		} else if err = writeFileAtomic(ex.cfg.stateFile, b); err != nil {
+			err = fmt.Errorf("write state: %w", err)
+		}
+		done <- checkpointDone{took: time.Since(start), err: err}
+	}()
+	return done
+}
+
+// checkpoint commits what the writer has written and waits until it is
+// done.
+func (ex *exporter) checkpoint() error {
+	return ex.finishCheckpoint(<-ex.startCheckpoint())
+}
+
+// finishCheckpoint notes a checkpoint's end.
+func (ex *exporter) finishCheckpoint(d checkpointDone) error {
+	if d.err != nil {
+		return d.err
+	}
+	ex.checkpoints++
+	ex.checkpointCost = d.took
 	return nil
 }
