@@ -409,6 +409,10 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 	}
 	ids, dups, err := contactIDs(ctx, cfg, client, stdin)
 	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "export: interrupted:", err)
+			return exitError{exitInterrupted}
+		}
 		return err
 	}
 

@@ -278,8 +278,8 @@ func (ex *exporter) beginRun(stderr io.Writer) (*os.File, error) {
 	return f, nil
 }
 
-// checkpointDone is the end of a checkpoint: how long its syncs took, and
-// its error.
+// checkpointDone is the end of a checkpoint: how long it took, from the
+// snapshot to the saved state, and its error.
 type checkpointDone struct {
 	took time.Duration
 	err  error
@@ -297,6 +297,7 @@ func (ex *exporter) startCheckpoint() <-chan checkpointDone {
 		done <- checkpointDone{err: fmt.Errorf("write output: %w", err)}
 		return done
 	}
+	start := time.Now()
 	ex.st.OutputBytes = ex.w.n
 	b, err := ex.st.marshal()
 	if err != nil {
@@ -306,7 +307,6 @@ func (ex *exporter) startCheckpoint() <-chan checkpointDone {
 	ex.dirty = false
 	ex.lastCheckpoint = time.Now()
 	go func() {
-		start := time.Now()
 		err := ex.file.Sync()
 		if err != nil {
 			err = fmt.Errorf("sync output: %w", err)
