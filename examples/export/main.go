@@ -929,12 +929,12 @@ func (ex *exporter) summary(w io.Writer, source, outName string) {
 		if !ex.st.Complete {
 			state = "cut: run the same command again to resume it"
 		}
-		kind := "incremental"
+		kind := ""
 		if ex.st.Full {
-			kind = "full"
+			kind = " (-full)"
 		}
-		fmt.Fprintf(w, "export: state %s: %s run %d %s; %d bytes of %s committed in %d checkpoints\n",
-			ex.cfg.stateFile, kind, ex.st.Run, state, ex.st.OutputBytes, outName, ex.checkpoints)
+		fmt.Fprintf(w, "export: state %s: run %d%s %s; %d bytes of %s committed in %d checkpoints\n",
+			ex.cfg.stateFile, ex.st.Run, kind, state, ex.st.OutputBytes, outName, ex.checkpoints)
 	}
 	const maxListed = 20
 	for n, i := range failedIDs {

@@ -156,7 +156,7 @@ func TestIncrementalRuns(t *testing.T) {
 	if !st.Complete || st.Run != 1 || st.OutputBytes != int64(len(first)) || len(st.Contacts) != 30 {
 		t.Fatalf("state after the first run: run %d complete %v, %d bytes of %d, %d contacts", st.Run, st.Complete, st.OutputBytes, len(first), len(st.Contacts))
 	}
-	if !strings.Contains(stderr, "incremental run 1 complete") {
+	if !strings.Contains(stderr, "run 1 complete") {
 		t.Errorf("summary does not report the state:\n%s", stderr)
 	}
 
@@ -165,7 +165,7 @@ func TestIncrementalRuns(t *testing.T) {
 	if got := readFile(t, out); got != first {
 		t.Fatalf("a run with no new data changed the output: %d bytes, was %d", len(got), len(first))
 	}
-	for _, s := range []string{"30 of 30 contacts exported", "0 interactions written", "incremental run 2 complete"} {
+	for _, s := range []string{"30 of 30 contacts exported", "0 interactions written", "run 2 complete"} {
 		if !strings.Contains(stderr, s) {
 			t.Errorf("second run's summary lacks %q:\n%s", s, stderr)
 		}
@@ -196,7 +196,7 @@ func TestIncrementalRuns(t *testing.T) {
 	if diff := cmp.Diff(wantDemoExtra(30, 3), parseJSONL(t, readFile(t, out)), sameTime); diff != "" {
 		t.Errorf("-full (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(stderr, "full run 5 complete") {
+	if !strings.Contains(stderr, "run 5 (-full) complete") {
 		t.Errorf("summary:\n%s", stderr)
 	}
 	mustRun(t, exitOK, append(args, "-demo-extra", "3")...)
