@@ -135,6 +135,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"net"
 	"net/http"
@@ -511,7 +512,7 @@ func contactIDs(ctx context.Context, cfg config, client *which50.Client, stdin i
 }
 
 // collect returns the encrypted ids of the contacts seq yields.
-func collect(seq func(yield func(which50.Contact, error) bool)) ([]string, error) {
+func collect(seq iter.Seq2[which50.Contact, error]) ([]string, error) {
 	var ids []string
 	for c, err := range seq {
 		if err != nil {
