@@ -21,8 +21,8 @@
 # output is checked and every kill counted is a kill of a running process.
 #
 # Environment: CONTACTS (default 1000), LATENCY (2ms), CONCURRENCY (8),
-# CHECKPOINT (50ms; the program's default is 250ms), KEEP=1 to keep the work
-# directory. Exit status 0 when every check passed.
+# CHECKPOINT (50ms; the program's default is 250ms), OUTPUT (jsonl or csv),
+# KEEP=1 to keep the work directory. Exit status 0 when every check passed.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -32,6 +32,7 @@ contacts=${CONTACTS:-1000}
 latency=${LATENCY:-2ms}
 concurrency=${CONCURRENCY:-8}
 checkpoint=${CHECKPOINT:-50ms}
+output=${OUTPUT:-jsonl}
 
 work=$(mktemp -d)
 if [ "${KEEP:-}" = 1 ]; then
@@ -44,7 +45,7 @@ unset WHICH50_BASE_URL WHICH50_TOKEN WHICH50_API_KEY WHICH50_API_KEY_HEADER
 
 bin=$work/export
 go build -o "$bin" ./examples/export
-demo=(-demo-contacts "$contacts" -demo-latency "$latency" -concurrency "$concurrency" -checkpoint "$checkpoint")
+demo=(-demo-contacts "$contacts" -demo-latency "$latency" -concurrency "$concurrency" -checkpoint "$checkpoint" -output "$output")
 
 now_ms() { date +%s%3N; }
 
