@@ -74,13 +74,15 @@
 // committed, and the run in progress.
 //
 // Checkpoints: the writer appends each contact's lines to the output as
-// they come. Every -checkpoint interval (250ms by default; longer when
-// saving the state itself takes long, so that checkpoints never take more
-// than a fifth of the writer's time), and at the end, it flushes the
-// output, fsyncs it, and only then replaces the state file: the new state
-// is written to FILE.tmp, fsynced, renamed over FILE, and the directory
-// fsynced. The state therefore never covers a line that is not on disk,
-// and it is never seen half written. Nothing is synced per contact.
+// they come. Every -checkpoint interval (250ms by default; longer when a
+// checkpoint itself takes long, so that checkpoints run at most a fifth of
+// the time), and at the end, it flushes the output and takes a snapshot of
+// the state with the output's length; then, beside the writer, which goes
+// on writing, the output is fsynced, and only then the state file
+// replaced: the snapshot is written to FILE.tmp, fsynced, renamed over
+// FILE, and the directory fsynced. The state therefore never covers a line
+// that is not on disk, and it is never seen half written. Nothing is
+// synced per contact.
 //
 // Resume: on start with an existing state, the output is first cut back to
 // the committed length, which removes whatever a crash left after the last

@@ -240,25 +240,7 @@ func TestResumeAfterInterrupt(t *testing.T) {
 	out, state := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "state.json")
 	args := []string{"-demo-contacts", "200", "-demo-latency", "2ms", "-concurrency", "2", "-checkpoint", "10ms", "-state", state, "-o", out}
 
-	var st *syncState
-	for delay := 100 * time.Millisecond; ; delay += 50 * time.Millisecond {
-		os.Remove(state)
-		ctx, cancel := context.WithTimeout(t.Context(), delay)
-		code, _, stderr := runExport(t, ctx, "", args...)
-		cancel()
-		if code == exitOK {
-			t.Skip("the run ended before it could be interrupted")
-		}
-		if code != exitInterrupted {
-			t.Fatalf("exit %d, want %d:\n%s", code, exitInterrupted, stderr)
-		}
-		if st = readState(t, state); len(st.Contacts) > 0 {
-			break
-		}
-	}
-	if st.Complete {
-		t.Fatal("an interrupted run is marked complete")
-	}
+	st := interrupt(t, state, true, args...)
 	done := len(st.Contacts)
 
 	// As a crash might leave it: whole lines past the checkpoint, and a
@@ -283,6 +265,84 @@ func TestResumeAfterInterrupt(t *testing.T) {
 		if !strings.Contains(stderr, s) {
 			t.Errorf("stderr lacks %q:\n%s", s, stderr)
 		}
+	}
+}
+
+// interrupt runs the export with args and cancels it (as Ctrl-C does)
+// after a while, longer each time, until its state shows a cut run with
+// some contacts done in it. With fresh, each attempt starts with no state.
+func interrupt(t *testing.T, state string, fresh bool, args ...string) *syncState {
+	t.Helper()
+	var before []byte
+	if !fresh {
+		var err error
+		if before, err = os.ReadFile(state); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for delay := 100 * time.Millisecond; delay < 5*time.Second; delay += 50 * time.Millisecond {
+		if fresh {
+			os.Remove(state)
+		} else if err := os.WriteFile(state, before, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), delay)
+		code, _, stderr := runExport(t, ctx, "", args...)
+		cancel()
+		if code == exitOK {
+			t.Skip("the run ended before it could be interrupted")
+		}
+		if code != exitInterrupted {
+			t.Fatalf("exit %d, want %d:\n%s", code, exitInterrupted, stderr)
+		}
+		st := readState(t, state)
+		if st.Complete {
+			t.Fatal("an interrupted run is marked complete")
+		}
+		for _, c := range st.Contacts {
+			if c.Run == st.Run {
+				return st
+			}
+		}
+	}
+	t.Fatal("no contact was done before the interrupt")
+	return nil
+}
+
+// A cut full run resumes as a full run, without -full; -full given while
+// an incremental run is cut starts a full run over.
+func TestFullRunsResumeAndRestart(t *testing.T) {
+	demoMode(t)
+	dir := t.TempDir()
+	out, state := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "state.json")
+	args := []string{"-demo-contacts", "200", "-demo-latency", "2ms", "-concurrency", "2", "-checkpoint", "10ms", "-state", state, "-o", out}
+
+	st := interrupt(t, state, true, append(args, "-full")...)
+	if !st.Full || st.Run != 1 {
+		t.Fatalf("cut full run: full %v, run %d", st.Full, st.Run)
+	}
+	stderr := mustRun(t, exitOK, args...)
+	if diff := cmp.Diff(wantDemo(200), parseJSONL(t, readFile(t, out)), sameTime); diff != "" {
+		t.Errorf("resumed full run (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(stderr, "resuming run 1") || !strings.Contains(stderr, "run 1 (-full) complete") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+
+	extra := append(args, "-demo-extra", "2")
+	st = interrupt(t, state, false, extra...)
+	if st.Full || st.Run != 2 {
+		t.Fatalf("cut incremental run: full %v, run %d", st.Full, st.Run)
+	}
+	stderr = mustRun(t, exitOK, append(extra, "-full")...)
+	if diff := cmp.Diff(wantDemoExtra(200, 2), parseJSONL(t, readFile(t, out)), sameTime); diff != "" {
+		t.Errorf("-full over a cut incremental run (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(stderr, "run 3 of "+state+": -full, rewriting") || !strings.Contains(stderr, "run 3 (-full) complete") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if st := readState(t, state); len(st.Contacts) != 200 || st.OutputBytes != int64(len(readFile(t, out))) {
+		t.Errorf("state: %d contacts, %d bytes", len(st.Contacts), st.OutputBytes)
 	}
 }
 
