@@ -295,7 +295,13 @@ func interrupt(t *testing.T, state string, fresh bool, args ...string) *syncStat
 		if code != exitInterrupted {
 			t.Fatalf("exit %d, want %d:\n%s", code, exitInterrupted, stderr)
 		}
-		st := readState(t, state)
+		st, err := loadState(state)
+		if err == errNoState {
+			continue // interrupted before the run began
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 		if st.Complete {
 			t.Fatal("an interrupted run is marked complete")
 		}
