@@ -235,18 +235,19 @@ func (ex *exporter) beginRun(stderr io.Writer) (*os.File, error) {
 			clear(st.Contacts)
 		}
 	}
-	// The state is saved before the output is cut: a crash in between
-	// leaves a state whose length the output still has.
-	if err := st.save(cfg.stateFile); err != nil {
-		return nil, err
-	}
 	f, err := os.OpenFile(cfg.outFile, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open output: %w", err)
 	}
 	fi, err := f.Stat()
 	if err == nil && fi.Size() < st.OutputBytes {
-		err = fmt.Errorf("%s holds %d bytes, fewer than the %d the state %s says are written: it was changed by something else; move the state file away to start over", cfg.outFile, fi.Size(), st.OutputBytes, cfg.stateFile)
+		f.Close()
+		return nil, fmt.Errorf("%s holds %d bytes, fewer than the %d the state %s says are written: it was changed by something else; move the state file away to start over", cfg.outFile, fi.Size(), st.OutputBytes, cfg.stateFile)
+	}
+	// The state is saved before the output is cut: a crash in between
+	// leaves a state whose length the output still has.
+	if err == nil {
+		err = st.save(cfg.stateFile)
 	}
 	if err == nil && fi.Size() > st.OutputBytes {
 		ex.cut = fi.Size() - st.OutputBytes

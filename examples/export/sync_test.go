@@ -469,9 +469,10 @@ func TestStateUsage(t *testing.T) {
 	if err := os.WriteFile(out, []byte("short\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	saved := readFile(t, state)
 	code, _, stderr := runExport(t, t.Context(), "", "-demo-contacts", "2", "-state", state, "-o", out)
-	if code != exitFailures || !strings.Contains(stderr, "fewer than the") || readFile(t, out) != "short\n" {
-		t.Errorf("exit %d, stderr %q; want 1 and the output left alone", code, stderr)
+	if code != exitFailures || !strings.Contains(stderr, "fewer than the") || readFile(t, out) != "short\n" || readFile(t, state) != saved {
+		t.Errorf("exit %d, stderr %q; want 1 and the output and state left alone", code, stderr)
 	}
 	if err := os.WriteFile(state, []byte(`{"version":7}`), 0o644); err != nil {
 		t.Fatal(err)
