@@ -448,6 +448,12 @@ func TestStateUsage(t *testing.T) {
 	if _, err := os.Stat(state); err == nil {
 		t.Errorf("a usage error wrote the state")
 	}
+	code, _, stderr := runExport(t, t.Context(), "", "-h")
+	for _, flag := range []string{"-journey", "-activity", "-state", "-full", "-checkpoint", "-demo-extra"} {
+		if code != exitOK || !strings.Contains(stderr, flag) {
+			t.Errorf("-h: exit %d, no %s:\n%s", code, flag, stderr)
+		}
+	}
 
 	// A state is tied to its output file and format.
 	mustRun(t, exitOK, "-demo-contacts", "2", "-state", state, "-o", out)
@@ -470,7 +476,7 @@ func TestStateUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	saved := readFile(t, state)
-	code, _, stderr := runExport(t, t.Context(), "", "-demo-contacts", "2", "-state", state, "-o", out)
+	code, _, stderr = runExport(t, t.Context(), "", "-demo-contacts", "2", "-state", state, "-o", out)
 	if code != exitFailures || !strings.Contains(stderr, "fewer than the") || readFile(t, out) != "short\n" || readFile(t, state) != saved {
 		t.Errorf("exit %d, stderr %q; want 1 and the output and state left alone", code, stderr)
 	}
