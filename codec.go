@@ -44,6 +44,7 @@ const (
 type member struct {
 	name    string // the wire name
 	jsonKey string // `"name":` as Json.NET writes it
+	xmlTag  string // "<name>": its start tag as DataContractSerializer writes it
 	ns      int    // XML namespace of its element, one of the ns constants
 	kind    kind
 	off     uintptr // of its Go field in the model's struct
@@ -147,7 +148,7 @@ func describe[T any](name string, ns int, memberNS map[string]int, nested ...*mo
 		if wire == "" || wire == "-" {
 			panic(fmt.Sprintf("which50: %s.%s has no wire name", t.Name(), f.Name))
 		}
-		mb := member{name: wire, jsonKey: `"` + wire + `":`, ns: ns, off: f.Offset}
+		mb := member{name: wire, jsonKey: `"` + wire + `":`, xmlTag: "<" + wire + ">", ns: ns, off: f.Offset}
 		if n, ok := memberNS[wire]; ok {
 			mb.ns = n
 		}
@@ -248,49 +249,54 @@ func (m *model) memberXML(ns int, local []byte, hint int) (*member, int) {
 }
 
 // expectedItems estimates how many items of m a body of the given length
-// holds, so that a result slice grows once instead of by repeated appends.
-// The estimate is capped: a declared length is only a claim, and append
-// still handles the rest.
+// holds, from the typical size of one item; 0 for an unknown length.
 func (m *model) expectedItems(f Format, contentLength int64) int {
-	const maxPresized = 16 << 10 // items: a declared length is only a claim
 	size := m.jsonSize
 	if f == FormatXML {
 		size = m.xmlSize
 	}
-	return int(min(contentLength/max(size, 1), maxPresized))
+	return int(max(contentLength, 0) / max(size, 1))
 }
 
 // decodeList decodes a list of m's items from r in format f, calling yield
-// with a pointer to each decoded item, valid until yield returns; it
-// returns nil early if yield returns false. item is scratch storage for
-// one item, reused: yield must copy what it keeps.
-func decodeList(f Format, r io.Reader, m *model, item unsafe.Pointer, yield func() bool) error {
+// after each item is decoded into item, with the bytes of r the decoder has
+// consumed so far; it returns nil early if yield returns false. item is
+// scratch storage for one item, reused: yield must copy what it keeps.
+func decodeList(f Format, r io.Reader, m *model, item unsafe.Pointer, yield func(offset int64) bool) error {
+	return decodeItems(f, r, m, func() unsafe.Pointer { m.zero(item); return item }, yield)
+}
+
+// decodeItems is decodeList with each item decoded into the storage next
+// returns, which must hold a zero value of m's type, so that a caller
+// collecting items can have them decoded in place.
+func decodeItems(f Format, r io.Reader, m *model, next func() unsafe.Pointer, yield func(offset int64) bool) error {
 	if f == FormatXML {
 		d := &xmlDecoder{}
 		d.init(r, "XML")
 		defer d.release()
-		return d.document(m, true, item, yield)
+		return d.document(m, true, next, yield)
 	}
 	d := &jsonDecoder{}
 	d.init(r, "JSON")
 	defer d.release()
-	return d.document(m, true, item, yield)
+	return d.document(m, true, next, yield)
 }
 
 // decodeOne decodes one item of m from r into dst. found is false for an
 // answer that holds none: an empty body, JSON null, a nil XML root.
 func decodeOne(f Format, r io.Reader, m *model, dst unsafe.Pointer) (found bool, err error) {
-	yield := func() bool { found = true; return true }
+	yield := func(int64) bool { found = true; return true }
+	next := func() unsafe.Pointer { return dst }
 	if f == FormatXML {
 		d := &xmlDecoder{}
 		d.init(r, "XML")
 		defer d.release()
-		return found, d.document(m, false, dst, yield)
+		return found, d.document(m, false, next, yield)
 	}
 	d := &jsonDecoder{}
 	d.init(r, "JSON")
 	defer d.release()
-	return found, d.document(m, false, dst, yield)
+	return found, d.document(m, false, next, yield)
 }
 
 // decodeCount decodes an integer answer, such as the number of contacts a

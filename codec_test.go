@@ -26,7 +26,7 @@ func decodeXML(r io.Reader, yield func(ContactInteraction) bool) error {
 
 func decodeInteractions(f Format, r io.Reader, yield func(ContactInteraction) bool) error {
 	var it ContactInteraction
-	return decodeList(f, r, interactionModel, unsafe.Pointer(&it), func() bool { return yield(it) })
+	return decodeList(f, r, interactionModel, unsafe.Pointer(&it), func(int64) bool { return yield(it) })
 }
 
 // TestXMLDoubleLexicalForm checks that an xs:double value is read by XML's

@@ -73,7 +73,7 @@ func sdkDecode(f Format, r io.Reader, dm decodeMode) (any, error) {
 	case dm.list:
 		out := reflect.Zero(reflect.SliceOf(dm.m.typ))
 		item := reflect.New(dm.m.typ)
-		err := decodeList(f, r, dm.m, item.UnsafePointer(), func() bool {
+		err := decodeList(f, r, dm.m, item.UnsafePointer(), func(int64) bool {
 			out = reflect.Append(out, item.Elem())
 			return true
 		})

@@ -22,7 +22,7 @@ var (
 func DecodeContacts(f Format, r io.Reader) ([]Contact, error) {
 	var out []Contact
 	var c Contact
-	err := decodeList(f, r, contactModel, unsafe.Pointer(&c), func() bool {
+	err := decodeList(f, r, contactModel, unsafe.Pointer(&c), func(int64) bool {
 		out = append(out, c)
 		return true
 	})

@@ -32,10 +32,11 @@ type jsonDecoder struct {
 	mapHint int
 }
 
-// document decodes a whole body: a list of m's items when list is set
-// (yield is called after each item is decoded into item), else one item
-// decoded into item (yield is called once it is complete).
-func (d *jsonDecoder) document(m *model, list bool, item unsafe.Pointer, yield func() bool) error {
+// document decodes a whole body: a list of m's items when list is set,
+// each into the zeroed storage next returns (yield is called after each),
+// else one item, into what next returns (yield is called once it is
+// complete).
+func (d *jsonDecoder) document(m *model, list bool, next func() unsafe.Pointer, yield func(offset int64) bool) error {
 	d.skipBOM()
 	c, ok := d.peek()
 	if !ok {
@@ -50,15 +51,15 @@ func (d *jsonDecoder) document(m *model, list bool, item unsafe.Pointer, yield f
 			return err
 		}
 	case list && c == '[':
-		stopped, err := d.list(m, item, yield)
+		stopped, err := d.list(m, next, yield)
 		if err != nil || stopped {
 			return err
 		}
 	case !list && c == '{':
-		if err := d.object(m, item); err != nil {
+		if err := d.object(m, next()); err != nil {
 			return err
 		}
-		yield()
+		yield(d.offset())
 	case list:
 		return d.fail(0, "expected an array of "+m.name)
 	default:
@@ -92,7 +93,7 @@ func (d *jsonDecoder) count() (int64, error) {
 }
 
 // list decodes the items of a top-level array; pos is at '['.
-func (d *jsonDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (stopped bool, err error) {
+func (d *jsonDecoder) list(m *model, next func() unsafe.Pointer, yield func(offset int64) bool) (stopped bool, err error) {
 	d.pos++
 	c, ok := d.peek()
 	if !ok {
@@ -105,12 +106,11 @@ func (d *jsonDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (st
 	for {
 		switch c {
 		case '{':
-			m.zero(item)
 			d.beginItem()
-			if err := d.object(m, item); err != nil {
+			if err := d.object(m, next()); err != nil {
 				return false, err
 			}
-			if !yield() {
+			if !yield(d.offset()) {
 				return true, nil
 			}
 		case 'n':
@@ -226,7 +226,6 @@ func (d *jsonDecoder) object(m *model, p unsafe.Pointer) error {
 			}
 		case '}':
 			d.pos++
-			d.endStrings()
 			return nil
 		default:
 			return d.fail(0, "expected , or } after an object member")
@@ -250,7 +249,7 @@ func (d *jsonDecoder) value(mb *member, p unsafe.Pointer, c byte) error {
 		if err != nil {
 			return err
 		}
-		d.setString((*string)(p), b)
+		*(*string)(p) = d.memberString(mb.idx, b)
 		return nil
 	case kindTime:
 		return d.date((*time.Time)(p))

@@ -330,7 +330,13 @@ func (cl *call) handle(resp *http.Response) (err error) {
 		format = sniff(head)
 		body = io.MultiReader(bytes.NewReader(head), body)
 	}
-	if err := cl.decode(format, body, resp.ContentLength); err != nil {
+	// A declared length over the cap is cut to it: a result is never
+	// presized for more than the body can hold.
+	length := resp.ContentLength
+	if cl.maxBody > 0 {
+		length = min(length, cl.maxBody)
+	}
+	if err := cl.decode(format, body, length); err != nil {
 		return cl.decodeFailure(resp, err)
 	}
 	return nil
@@ -631,25 +637,20 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // listOf asks for a list of m's items (T being the type m describes) and
 // returns them all, or an error and nothing.
 func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T, error) {
-	items := []T{}
-	item := new(T)
-	size := int64(unsafe.Sizeof(*item))
-	req.reset = func() { items = items[:0] }
+	var col collector[T]
+	size := int64(unsafe.Sizeof(*new(T)))
+	req.reset = func() { col = collector[T]{} }
 	req.decode = func(f Format, body io.Reader, contentLength int64) error {
-		if contentLength > 0 {
-			if n := m.expectedItems(f, contentLength); n > cap(items) {
-				items = make([]T, 0, n)
-			}
-		}
+		col.start(contentLength, m.expectedItems(f, contentLength), m)
 		cr := &countingReader{r: body}
 		var tooMany bool
-		err := decodeList(f, cr, m, unsafe.Pointer(item), func() bool {
+		err := decodeItems(f, cr, m, col.slot, func(consumed int64) bool {
 			// Items that take far more memory than bytes on the wire
 			// ([{},{},...]) would make a capped body an uncapped result.
-			if tooMany = int64(len(items)+1)*size > maxResultPerByte*cr.n+1<<20; tooMany {
+			if tooMany = int64(col.n+1)*size > maxResultPerByte*cr.n+1<<20; tooMany {
 				return false
 			}
-			items = append(items, *item)
+			col.commit(consumed)
 			return true
 		})
 		if err == nil && tooMany {
@@ -660,7 +661,7 @@ func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T,
 	if err := c.do(ctx, req); err != nil {
 		return nil, err
 	}
-	return items, nil
+	return col.items(), nil
 }
 
 // seqOf is the streaming twin of listOf: it yields each item as soon as it
@@ -679,7 +680,7 @@ func seqOf[T any](ctx context.Context, c *Client, m *model, newReq func() (*requ
 		req.stream = true
 		item := new(T)
 		req.decode = func(f Format, body io.Reader, _ int64) error {
-			return decodeList(f, body, m, unsafe.Pointer(item), func() bool {
+			return decodeList(f, body, m, unsafe.Pointer(item), func(int64) bool {
 				req.committed = true
 				if !yield(*item, nil) {
 					req.stopped = true

@@ -82,14 +82,6 @@ const bufSize = 32 << 10
 // bufPool recycles read buffers across decodes.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
 
-// maxInterned bounds the per-decode table of interned strings, so a body of
-// unique strings costs no more than plain allocation; maxInternLen bounds the
-// length of an interned string.
-const (
-	maxInterned  = 4096
-	maxInternLen = 256
-)
-
 // reader is the refillable input buffer the JSON and XML scanners share.
 // Scanners keep positions relative to pos: more moves buf[pos:end] to the
 // front before reading.
@@ -107,18 +99,11 @@ type reader struct {
 	itemStart int64
 	eof       bool  // r returned io.EOF
 	rerr      error // r returned another error
-	strs      map[string]string
 	zones     zoneCache
-	// The object being decoded: its strings not yet in strs, gathered to
-	// become one allocation when the object is complete.
-	arena []byte
-	pend  []pendingString
-}
-
-// pendingString is a string member whose bytes wait in reader.arena.
-type pendingString struct {
-	dst    *string
-	off, n int
+	strs      stringArena
+	interned  *internTable // from internPool, taken on first use
+	// memberStats says, per string member, whether its values repeat.
+	memberStats [internMembers]internStat
 }
 
 func (d *reader) init(r io.Reader, format string) {
@@ -127,8 +112,18 @@ func (d *reader) init(r io.Reader, format string) {
 	d.buf = *d.bufp
 }
 
-// release returns the buffer to the pool.
+// release returns the buffer and the intern table to their pools.
 func (d *reader) release() {
+	d.releaseBuf()
+	if d.interned != nil {
+		d.interned.clear()
+		internPool.Put(d.interned)
+		d.interned = nil
+	}
+}
+
+// releaseBuf returns the buffer to the pool.
+func (d *reader) releaseBuf() {
 	if d.bufp != nil {
 		bufPool.Put(d.bufp)
 	}
@@ -154,7 +149,7 @@ func (d *reader) more() bool {
 	if d.end == len(d.buf) {
 		nb := make([]byte, 2*len(d.buf))
 		copy(nb, d.buf[:d.end])
-		d.release()
+		d.releaseBuf()
 		d.buf = nb
 	}
 	for range 100 {
@@ -196,6 +191,9 @@ const MaxItemBytes = 16 << 20
 // errItemTooLarge reports an item over MaxItemBytes.
 var errItemTooLarge = fmt.Errorf("which50: one item takes more than %d bytes: %w", MaxItemBytes, ErrResponseTooLarge)
 
+// offset is the input offset of the next byte to consume.
+func (d *reader) offset() int64 { return d.base + int64(d.pos) }
+
 // beginItem marks the start of an item, for MaxItemBytes.
 func (d *reader) beginItem() { d.itemStart = d.base + int64(d.pos) }
 
@@ -217,79 +215,26 @@ func (d *reader) failEOF() error {
 	return d.fail(d.end-d.pos, "unexpected end of input")
 }
 
-// intern returns b as a string, shared with earlier equal strings of this
-// decode: kinds, statuses and campaign names repeat across items.
+// intern returns b as a string, shared with an earlier equal string of
+// this decode when the intern table still holds one: kinds, statuses and
+// campaign names repeat across items. Strings the table does not hold are
+// copied into the decode's string arena (strings.go).
 func (d *reader) intern(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if s, ok := d.strs[string(b)]; ok {
-		return s
+	if len(b) > maxInternLen {
+		return d.strs.make(b)
 	}
-	s := string(b)
-	if len(b) <= maxInternLen && len(d.strs) < maxInterned {
-		if d.strs == nil {
-			d.strs = make(map[string]string, 64)
-		}
-		d.strs[s] = s
+	if d.interned == nil {
+		d.interned = internPool.Get().(*internTable)
 	}
+	s, _ := d.interned.lookup(b, &d.strs)
 	return s
 }
 
-// setString sets the string at dst to b: at once when b is empty or
-// already interned, else when the object that holds dst ends (endStrings),
-// so that all of an object's new strings cost one allocation, however many
-// are unique. dst must not move before then.
-func (d *reader) setString(dst *string, b []byte) {
-	d.dropPending(dst) // a later value of the same member wins
-	if len(b) == 0 {
-		*dst = ""
-		return
-	}
-	if s, ok := d.strs[string(b)]; ok {
-		*dst = s
-		return
-	}
-	d.pend = append(d.pend, pendingString{dst: dst, off: len(d.arena), n: len(b)})
-	d.arena = append(d.arena, b...)
-}
-
-// clearString sets the string at dst to "" (a null), dropping any value
-// that waits for endStrings.
-func (d *reader) clearString(dst *string) {
-	d.dropPending(dst)
-	*dst = ""
-}
-
-func (d *reader) dropPending(dst *string) {
-	for i := 0; i < len(d.pend); i++ {
-		if d.pend[i].dst == dst {
-			d.pend = append(d.pend[:i], d.pend[i+1:]...)
-			i--
-		}
-	}
-}
-
-// endStrings gives the strings that waited their values, cut from one
-// string, and interns them for the objects that follow. Decoders call it at
-// the end of every object, before anything can move the object.
-func (d *reader) endStrings() {
-	if len(d.pend) == 0 {
-		return
-	}
-	all := string(d.arena)
-	for _, p := range d.pend {
-		s := all[p.off : p.off+p.n]
-		*p.dst = s
-		if p.n <= maxInternLen && len(d.strs) < maxInterned {
-			if d.strs == nil {
-				d.strs = make(map[string]string, 64)
-			}
-			d.strs[s] = s
-		}
-	}
-	d.arena, d.pend = d.arena[:0], d.pend[:0]
-}
+// clearString sets the string at dst to "" (a null).
+func (d *reader) clearString(dst *string) { *dst = "" }
 
 // skipBOM consumes a UTF-8 byte order mark at the start of the input.
 func (d *reader) skipBOM() {

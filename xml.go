@@ -89,10 +89,10 @@ type openElement struct {
 }
 
 // document decodes a whole body: a list of m's items in an ArrayOf<name>
-// root when list is set (yield is called after each item is decoded into
-// item), else one item, the root element, decoded into item (yield is
-// called once it is complete).
-func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield func() bool) error {
+// root when list is set, each into the zeroed storage next returns (yield
+// is called after each), else one item, the root element, into what next
+// returns (yield is called once it is complete).
+func (d *xmlDecoder) document(m *model, list bool, next func() unsafe.Pointer, yield func(offset int64) bool) error {
 	root := m.name
 	if list {
 		root = "ArrayOf" + m.name
@@ -106,12 +106,12 @@ func (d *xmlDecoder) document(m *model, list bool, item unsafe.Pointer, yield fu
 		err = d.skip()
 	case list:
 		var stopped bool
-		if stopped, err = d.list(m, item, yield); stopped {
+		if stopped, err = d.list(m, next, yield); stopped {
 			return nil
 		}
 	default:
-		if err = d.object(m, item); err == nil {
-			yield()
+		if err = d.object(m, next()); err == nil {
+			yield(d.offset())
 		}
 	}
 	if err != nil {
@@ -276,7 +276,7 @@ func (d *xmlDecoder) epilogue() error {
 }
 
 // list decodes the items of the root element, whose start tag was read.
-func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (stopped bool, err error) {
+func (d *xmlDecoder) list(m *model, next func() unsafe.Pointer, yield func(offset int64) bool) (stopped bool, err error) {
 	for {
 		kind, err := d.next()
 		if err != nil {
@@ -290,9 +290,8 @@ func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (sto
 		case d.elNil:
 			return false, d.fail(0, "nil "+m.name)
 		default:
-			m.zero(item)
 			d.beginItem()
-			if err = d.object(m, item); err == nil && !yield() {
+			if err = d.object(m, next()); err == nil && !yield(d.offset()) {
 				return true, nil
 			}
 		}
@@ -307,13 +306,26 @@ func (d *xmlDecoder) list(m *model, item unsafe.Pointer, yield func() bool) (sto
 // are.
 func (d *xmlDecoder) object(m *model, p unsafe.Pointer) error {
 	hint := 0 // where m.xmlOrder has the member DataContractSerializer writes next
+	defaultNS, _ := d.lookup(nil)
 	for {
+		if hint < len(m.xmlOrder) && !d.pendingEnd {
+			mb := &m.members[m.xmlOrder[hint]]
+			if mb.ns == defaultNS {
+				done, err := d.expected(mb, unsafe.Add(p, mb.off))
+				if err != nil {
+					return err
+				}
+				if done {
+					hint++
+					continue
+				}
+			}
+		}
 		kind, err := d.next()
 		if err != nil {
 			return err
 		}
 		if kind == tokEnd {
-			d.endStrings()
 			return nil
 		}
 		var mb *member
@@ -332,6 +344,54 @@ func (d *xmlDecoder) object(m *model, p unsafe.Pointer) error {
 			return err
 		}
 	}
+}
+
+// expected is the fast path of object for the member DataContractSerializer
+// writes next, mb, whose namespace is the default one: if its start tag
+// comes at pos with no attributes (<Name>), it decodes the element into the
+// field at p and reports true. A leaf whose text is plain ASCII (no entity,
+// no control character) and whose end tag follows at once is decoded
+// without opening an element at all. Anything else, it leaves to the
+// general path and reports false.
+func (d *xmlDecoder) expected(mb *member, p unsafe.Pointer) (bool, error) {
+	tag := mb.xmlTag
+	if d.end-d.pos < len(tag) || string(d.buf[d.pos:d.pos+len(tag)]) != tag || len(d.open) == maxXMLDepth {
+		return false, nil
+	}
+	if mb.kind == kindString || mb.kind == kindInt64 || mb.kind == kindBool {
+		start := d.pos + len(tag)
+		k := start
+		for k < d.end {
+			if c := d.buf[k]; c < 0x20 || c >= 0x80 || c == '<' || c == '&' || c == ']' {
+				break
+			}
+			k++
+		}
+		// "</" + name + ">" right after the text.
+		if e := k + 2 + len(mb.name); e < d.end && d.buf[k] == '<' && d.buf[k+1] == '/' &&
+			d.buf[e] == '>' && string(d.buf[k+2:e]) == mb.name {
+			text := d.buf[start:k]
+			d.pos = k // errors point where the general path's would
+			var err error
+			switch mb.kind {
+			case kindInt64:
+				*(*int64)(p), err = d.int64(text)
+			case kindString:
+				*(*string)(p) = d.memberString(mb.idx, text)
+			case kindBool:
+				*(*bool)(p), err = d.boolean(text)
+			}
+			d.pos = e + 1
+			return true, err
+		}
+	}
+	// Open the element as startTag would, then decode its content.
+	d.open = append(d.open, openElement{nameEnd: len(d.names) + len(mb.name), bindings: len(d.binds)})
+	d.names = append(d.names, mb.name...)
+	d.elLocal = d.names[len(d.names)-len(mb.name):]
+	d.elNS, d.elNil, d.elType = mb.ns, false, xsNone
+	d.pos += len(tag)
+	return true, d.memberValue(mb, p)
 }
 
 // memberValue decodes the element of member mb, whose start tag was read,
@@ -361,7 +421,7 @@ func (d *xmlDecoder) memberValue(mb *member, p unsafe.Pointer) error {
 	case kindInt64:
 		*(*int64)(p), err = d.int64(text)
 	case kindString:
-		d.setString((*string)(p), text)
+		*(*string)(p) = d.memberString(mb.idx, text)
 	case kindBool:
 		*(*bool)(p), err = d.boolean(text)
 	}

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package bench
+
+import "time"
+
+// processCPU is not measured on this platform: the cpu-ns/op metric is
+// left out.
+func processCPU() time.Duration { return 0 }
