@@ -64,7 +64,7 @@ func runExport(t *testing.T, ctx context.Context, stdin string, args ...string) 
 func wantDemo(n int) []row {
 	var rows []row
 	for i, id := range which50test.DemoContactIDs(n) {
-		for _, it := range demoHistory(id, i) {
+		for _, it := range demoHistory(id, i, 0) {
 			rows = append(rows, row{id, it})
 		}
 	}
@@ -306,7 +306,7 @@ func TestInterruptLeavesWholeContacts(t *testing.T) {
 			t.Fatalf("row %d: contact %q out of order", i, got[i].ContactID)
 		}
 		last = idx
-		for _, it := range demoHistory(ids[idx], idx) {
+		for _, it := range demoHistory(ids[idx], idx, 0) {
 			want = append(want, row{ids[idx], it})
 		}
 		i = len(want)
