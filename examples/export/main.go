@@ -21,7 +21,9 @@
 // An id given twice is exported once. It fetches the contacts'
 // communications with bounded concurrency (-concurrency), optionally under
 // a request rate shared by all workers (-rate, requests per second,
-// counting retries too); retries of transient failures come from the SDK.
+// counting retries too, paced by the SDK's WithRateLimit); retries of
+// transient failures come from the SDK, and a 429's Retry-After pauses
+// every worker.
 //
 // Where it reads from (the environment rule of every example program):
 //
@@ -383,6 +385,11 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		which50.WithMaxRetries(cfg.retries),
 		which50.WithRetryWait(cfg.retryWait, max(cfg.retryWait, which50.DefaultRetryWaitMax)),
 		which50.WithUserAgent("which50-export/" + which50.Version),
+	}
+	if cfg.rate > 0 {
+		// One request at a time at the rate, no bursts: every attempt
+		// of every worker waits for its turn.
+		opts = append(opts, which50.WithRateLimit(cfg.rate, 1))
 	}
 	if cfg.format == "xml" {
 		opts = append(opts, which50.WithFormat(which50.FormatXML))

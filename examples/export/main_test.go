@@ -409,39 +409,6 @@ func TestMissingIDsFile(t *testing.T) {
 	}
 }
 
-func TestPacerSpacesSlotsEvenly(t *testing.T) {
-	p := newPacer(10) // one every 100 ms
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
-	steps := []struct {
-		now, want time.Time
-	}{
-		{ms(0), ms(0)},       // idle: at once
-		{ms(0), ms(100)},     // then one interval apart
-		{ms(10), ms(200)},    // whoever asks
-		{ms(150), ms(300)},   // a late caller still queues
-		{ms(1000), ms(1000)}, // after an idle spell, at once again: no burst saved up
-		{ms(1000), ms(1100)},
-	}
-	for i, s := range steps {
-		if got := p.reserve(s.now); !got.Equal(s.want) {
-			t.Errorf("step %d: reserve(%v) = %v, want %v", i, s.now.Sub(t0), got.Sub(t0), s.want.Sub(t0))
-		}
-	}
-}
-
-func TestPacerWaitEndsWithContext(t *testing.T) {
-	p := newPacer(0.001) // one slot every 1000 s
-	if err := p.wait(t.Context()); err != nil {
-		t.Fatalf("first wait: %v", err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	if err := p.wait(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("wait after cancel = %v, want context.Canceled", err)
-	}
-}
-
 func TestErrorKind(t *testing.T) {
 	for _, tc := range []struct {
 		err  error
