@@ -47,9 +47,16 @@ func parseJSONDate(b []byte) (time.Time, error) {
 // zoneCache hands out one *time.Location per UTC offset within one decode,
 // because time.FixedZone allocates. A nil *zoneCache allocates every time.
 type zoneCache struct {
-	lastOff int
-	lastLoc *time.Location
-	locs    map[int]*time.Location
+	// recent holds the last zones handed out: a history has a few
+	// offsets, which it finds here without a map lookup.
+	recent [4]recentZone
+	next   int
+	locs   map[int]*time.Location
+}
+
+type recentZone struct {
+	off int
+	loc *time.Location
 }
 
 // location returns time.UTC for a zero offset and a cached fixed zone
@@ -61,8 +68,10 @@ func (c *zoneCache) location(off int) *time.Location {
 	if c == nil {
 		return time.FixedZone("", off)
 	}
-	if c.lastLoc != nil && c.lastOff == off {
-		return c.lastLoc
+	for i := range c.recent {
+		if r := &c.recent[i]; r.loc != nil && r.off == off {
+			return r.loc
+		}
 	}
 	loc := c.locs[off]
 	if loc == nil {
@@ -72,7 +81,8 @@ func (c *zoneCache) location(off int) *time.Location {
 		loc = time.FixedZone("", off)
 		c.locs[off] = loc
 	}
-	c.lastOff, c.lastLoc = off, loc
+	c.recent[c.next] = recentZone{off, loc}
+	c.next = (c.next + 1) % len(c.recent)
 	return loc
 }
 

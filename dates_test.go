@@ -1,6 +1,7 @@
 package which50
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -200,5 +201,30 @@ func TestXMLClockTimeAtOffset(t *testing.T) {
 	}
 	if _, err := combineXMLDate([]byte("0001-01-01T00:00:00"), 60, true, nil); err == nil {
 		t.Error("a clock time before year 1 in UTC accepted")
+	}
+}
+
+// The JSON decoder's fast path for dates takes the first quote 20 to 35
+// bytes on as the date's end only when what comes before it parses; these
+// dates end elsewhere or hold an escape, and must decode as the general
+// path decodes them.
+func TestJSONDateFastPathEdges(t *testing.T) {
+	ten := time.FixedZone("", 10*3600)
+	for _, tc := range []struct {
+		body string
+		want time.Time
+	}{
+		{`[{"Occurred":"2024-01-02T03:04:05Z","Name":"x"}]`, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{`[{"Occurred":"2024-01-02T03:04:05","Name":"x"}]`, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{`[{"Occurred":"2024-01-02T03:04:05.1234567+10:00","Name":"x"}]`, time.Date(2024, 1, 2, 3, 4, 5, 123456700, ten)},
+		{`[{"Occurred":"2024-01-02T03:04:05\u002B10:00","Name":"x"}]`, time.Date(2024, 1, 2, 3, 4, 5, 0, ten)},
+		{`[{"Occurred":"\/Date(1704164645000+1000)\/","Name":"x"}]`, time.Date(2024, 1, 2, 13, 4, 5, 0, ten)},
+		{`[{"Occurred":"2024-01-02T03:04:05Z"}]`, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)},
+	} {
+		var got []ContactInteraction
+		err := decodeJSON(strings.NewReader(tc.body), func(it ContactInteraction) bool { got = append(got, it); return true })
+		if err != nil || len(got) != 1 || !got[0].Occurred.Equal(tc.want) || got[0].Occurred.Format(time.RFC3339Nano) != tc.want.Format(time.RFC3339Nano) {
+			t.Errorf("%s: got %v, %v; want %v", tc.body, got, err, tc.want)
+		}
 	}
 }

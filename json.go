@@ -3,6 +3,7 @@ package which50
 import (
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf16"
@@ -509,6 +510,25 @@ func (d *jsonDecoder) date(dst *time.Time) error {
 	if d.buf[d.pos] != '"' {
 		return d.fail(0, "expected a date string")
 	}
+	// Fast path: an ISO date ends in its closing quote 20 to 35 bytes on
+	// (Json.NET writes 0 to 7 fraction digits and an offset or Z). If
+	// the bytes up to the first quote there parse as a date, they hold no
+	// quote or escape: the string ends there.
+	if d.end-d.pos >= 36 {
+		k := 0
+		if m := hasZeroByte(binary.LittleEndian.Uint64(d.buf[d.pos+20:]) ^ (lsb * '"')); m != 0 {
+			k = 20 + bits.TrailingZeros64(m)>>3
+		} else if m := hasZeroByte(binary.LittleEndian.Uint64(d.buf[d.pos+28:]) ^ (lsb * '"')); m != 0 {
+			k = 28 + bits.TrailingZeros64(m)>>3
+		}
+		if k > 0 {
+			if t, err := parseISODate(d.buf[d.pos+1:d.pos+k], &d.zones); err == nil {
+				*dst = t
+				d.pos += k + 1
+				return nil
+			}
+		}
+	}
 	start := d.base + int64(d.pos)
 	b, err := d.str()
 	if err != nil {
@@ -577,7 +597,10 @@ func (d *jsonDecoder) str() ([]byte, error) {
 		// control character or non-ASCII.
 		for ; j+8 <= len(b); j += 8 {
 			x := binary.LittleEndian.Uint64(b[j:])
-			if (hasZeroByte(x^(lsb*'"'))|hasZeroByte(x^(lsb*'\\'))|(x-lsb*0x20)|x)&msb != 0 {
+			if m := (hasZeroByte(x^(lsb*'"')) | hasZeroByte(x^(lsb*'\\')) | (x - lsb*0x20) | x) & msb; m != 0 {
+				// The lowest flagged byte is exact (a borrow only
+				// flags bytes above it): start the byte loop there.
+				j += bits.TrailingZeros64(m) >> 3
 				break
 			}
 		}
