@@ -35,7 +35,7 @@ type collector[T any] struct {
 // only a claim costs no more), firstUnknown is the first chunk of a body of
 // unknown length.
 const (
-	firstKnown   = 1024
+	firstKnown   = 256
 	firstUnknown = 64
 )
 
