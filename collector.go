@@ -8,9 +8,10 @@ import "unsafe"
 //
 //   - with a Content-Length, the first items go into a slice of at most
 //     firstKnown items; once it is full, the bytes those items took tell how
-//     many the rest of the body holds, and the slice grows once to that
-//     count (plus a small margin). A body whose items are not alike may
-//     need another grow; each is by at least a quarter.
+//     many the rest of the body holds, and the slice grows to that count
+//     (plus a small margin): once for most answers, two or three times for
+//     long ones (see growPerByte). A body whose items are not alike may need
+//     another grow; each is by at least a quarter.
 //   - without one (a chunked answer), items go into chunks, each a quarter
 //     of the items so far, and are copied once, at the end, into a slice of
 //     exactly their number. Growing one slice by append would copy every
@@ -38,6 +39,10 @@ const (
 	firstKnown   = 256
 	firstUnknown = 64
 )
+
+// growPerByte bounds one grow of a body of known length: the new slice
+// takes at most this many bytes (plus 1 MiB) per byte of the body read.
+const growPerByte = 64
 
 // start readies c for a body of the given declared length (0 or less if
 // unknown) holding about expected items of m (T being the type m
@@ -94,10 +99,13 @@ func (c *collector[T]) grow(consumed int64) {
 		// holds about as many per byte.
 		rest := float64(c.length-consumed) * float64(n) / float64(consumed)
 		est := n + int(rest) + int(rest)/32 + 16
-		// Items that take far less on the wire than the ones before
-		// them must not make the estimate a huge allocation: a slice
-		// never holds more than the memory bound of listOf allows.
-		bound := int((maxResultPerByte*c.length + 1<<20) / int64(max(unsafe.Sizeof(*new(T)), 1)))
+		// A declared length is only a claim until the bytes arrive: a
+		// server that declares a huge body and sends a few small items
+		// must not get a huge allocation out of it. So one grow takes
+		// at most growPerByte bytes per byte received so far; a long
+		// body grows two or three times, early, while the slice is
+		// still small next to the result.
+		bound := int((growPerByte*consumed + 1<<20) / int64(max(unsafe.Sizeof(*new(T)), 1)))
 		want = max(want, min(est, bound))
 	}
 	grown := make([]T, n, want)

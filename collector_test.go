@@ -96,3 +96,20 @@ func TestCollectorSpillsFlatItems(t *testing.T) {
 		t.Error("a spilled string came back as a copy")
 	}
 }
+
+// A declared length is a claim: a body that declares a gigabyte and sends
+// small items gets a slice sized from the bytes it sent, not the claim.
+func TestCollectorBoundsGrowthByBytesReceived(t *testing.T) {
+	var c collector[[64]int64] // 512 bytes an item
+	c.start(1<<30, 1<<20, nil)
+	const perItem = 3 // `{},`
+	n := firstKnown + 1
+	for i := range n {
+		c.slot()
+		c.commit(int64(i+1) * perItem)
+	}
+	limit := (growPerByte*int64(n)*perItem + 1<<20) / 512
+	if got := int64(cap(c.cur)); got > limit+1 {
+		t.Errorf("capacity %d items (%d MiB) after %d bytes; want at most %d", got, got*512>>20, n*perItem, limit)
+	}
+}
