@@ -119,6 +119,11 @@ func (d *jsonDecoder) list(m *model, next func() unsafe.Pointer, yield func(offs
 		default:
 			return false, d.fail(0, "expected an object")
 		}
+		if d.pos+1 < d.end && d.buf[d.pos] == ',' && d.buf[d.pos+1] == '{' { // the next item at once
+			d.pos++
+			c = '{'
+			continue
+		}
 		if c, ok = d.peek(); !ok {
 			return false, d.failEOF()
 		}
@@ -197,7 +202,10 @@ func (d *jsonDecoder) object(m *model, p unsafe.Pointer) error {
 			}
 			d.pos++
 		}
-		if c, ok = d.peek(); !ok {
+		// peek, by hand: it is too large for the compiler to inline.
+		if d.pos < d.end && d.buf[d.pos] > ' ' {
+			c = d.buf[d.pos]
+		} else if c, ok = d.ws(); !ok {
 			return d.failEOF()
 		}
 		var err error
@@ -215,6 +223,13 @@ func (d *jsonDecoder) object(m *model, p unsafe.Pointer) error {
 		}
 		if err != nil {
 			return err
+		}
+		// Fast path: the next member's name right after the comma, as
+		// Json.NET writes it.
+		if d.pos+1 < d.end && d.buf[d.pos] == ',' && d.buf[d.pos+1] == '"' {
+			d.pos++
+			c = '"'
+			continue
 		}
 		if c, ok = d.peek(); !ok {
 			return d.failEOF()
@@ -544,11 +559,14 @@ func (d *jsonDecoder) date(dst *time.Time) error {
 }
 
 // peek returns the next byte after any whitespace, without consuming it;
-// false at the end of input. Json.NET writes no whitespace: the fast path
-// inlines.
+// false at the end of input. Json.NET writes no whitespace, so the first
+// test nearly always holds; the hottest callers repeat it inline, as peek
+// is over the compiler's inlining budget.
 func (d *jsonDecoder) peek() (byte, bool) {
-	if d.pos < d.end && d.buf[d.pos] > ' ' {
-		return d.buf[d.pos], true
+	if d.pos < d.end {
+		if c := d.buf[d.pos]; c > ' ' {
+			return c, true
+		}
 	}
 	return d.ws()
 }
