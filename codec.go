@@ -1,6 +1,7 @@
 package which50
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"reflect"
@@ -45,11 +46,15 @@ type member struct {
 	name    string // the wire name
 	jsonKey string // `"name":` as Json.NET writes it
 	xmlTag  string // "<name>": its start tag as DataContractSerializer writes it
-	ns      int    // XML namespace of its element, one of the ns constants
-	kind    kind
-	off     uintptr // of its Go field in the model's struct
-	idx     int     // its index in model.members
-	elem    *model  // for kindStruct and kindSlice
+	// keyWords and keyMasks hold jsonKey as two little-endian words, for
+	// a key of at most 16 bytes: the JSON decoder compares 16 bytes of
+	// input with them instead of calling memequal.
+	keyWords, keyMasks [2]uint64
+	ns                 int // XML namespace of its element, one of the ns constants
+	kind               kind
+	off                uintptr // of its Go field in the model's struct
+	idx                int     // its index in model.members
+	elem               *model  // for kindStruct and kindSlice
 }
 
 // model describes one wire model.
@@ -151,6 +156,16 @@ func describe[T any](name string, ns int, memberNS map[string]int, nested ...*mo
 		mb := member{name: wire, jsonKey: `"` + wire + `":`, xmlTag: "<" + wire + ">", ns: ns, off: f.Offset}
 		if n, ok := memberNS[wire]; ok {
 			mb.ns = n
+		}
+		if len(mb.jsonKey) <= 16 {
+			var k [16]byte
+			copy(k[:], mb.jsonKey)
+			for w := range 2 {
+				mb.keyWords[w] = binary.LittleEndian.Uint64(k[8*w:])
+				for b := 8 * w; b < min(len(mb.jsonKey), 8*w+8); b++ {
+					mb.keyMasks[w] |= 0xFF << (8 * (b - 8*w))
+				}
+			}
 		}
 		// Small but typical bytes of the value in JSON and in XML, for
 		// the size estimates: a slice presized from them has room for

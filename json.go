@@ -183,8 +183,16 @@ func (d *jsonDecoder) object(m *model, p unsafe.Pointer) error {
 		var mb *member
 		if expect < len(m.members) {
 			// Fast path: the member in declaration order, "Name":
-			if key := m.members[expect].jsonKey; d.end-d.pos >= len(key) && string(d.buf[d.pos:d.pos+len(key)]) == key {
-				mb = &m.members[expect]
+			next := &m.members[expect]
+			key := next.jsonKey
+			if len(key) <= 16 && d.end-d.pos >= 16 {
+				if binary.LittleEndian.Uint64(d.buf[d.pos:])&next.keyMasks[0] == next.keyWords[0] &&
+					binary.LittleEndian.Uint64(d.buf[d.pos+8:])&next.keyMasks[1] == next.keyWords[1] {
+					mb = next
+					d.pos += len(key)
+				}
+			} else if d.end-d.pos >= len(key) && string(d.buf[d.pos:d.pos+len(key)]) == key {
+				mb = next
 				d.pos += len(key)
 			}
 		}
