@@ -221,20 +221,23 @@ func (d *reader) failEOF() error {
 
 // intern returns b as a string, shared with an earlier equal string of
 // this decode when the intern table still holds one: kinds, statuses and
-// campaign names repeat across items. Strings the table does not hold are
-// copied into the decode's string arena (strings.go).
+// campaign names repeat across items. Strings are copied into the decode's
+// arenas (strings.go).
 func (d *reader) intern(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if len(b) > maxInternLen {
+	if len(b) == 0 || len(b) > maxInternLen {
 		return d.strs.make(b)
 	}
+	s, _ := d.lookup(b)
+	return s
+}
+
+// lookup looks b (1 to maxInternLen bytes) up in the decode's intern
+// table, taking one from internPool on first use.
+func (d *reader) lookup(b []byte) (s string, hit bool) {
 	if d.interned == nil {
 		d.interned = internPool.Get().(*internTable)
 	}
-	s, _ := d.interned.lookup(b, &d.internStrs)
-	return s
+	return d.interned.lookup(b, &d.internStrs)
 }
 
 // clearString sets the string at dst to "" (a null).

@@ -166,10 +166,7 @@ func (d *reader) memberString(idx int, b []byte) string {
 	if st.bypass && st.seen%internRecheck != 0 {
 		return d.strs.make(b)
 	}
-	if d.interned == nil {
-		d.interned = internPool.Get().(*internTable)
-	}
-	s, hit := d.interned.lookup(b, &d.internStrs)
+	s, hit := d.lookup(b)
 	st.probes++
 	if hit {
 		st.hits++
