@@ -730,12 +730,11 @@ func listOf[T any](ctx context.Context, c *Client, m *model, req *request) ([]T,
 	req.reset = func() { col = collector[T]{} }
 	req.decode = func(f Format, body io.Reader, contentLength int64) error {
 		col.start(contentLength, m.expectedItems(f, contentLength), m)
-		cr := &countingReader{r: body}
 		var tooMany bool
-		err := decodeItems(f, cr, m, col.slot, func(consumed int64) bool {
+		err := decodeItems(f, body, m, col.slot, func(consumed int64) bool {
 			// Items that take far more memory than bytes on the wire
 			// ([{},{},...]) would make a capped body an uncapped result.
-			if tooMany = int64(col.n+1)*size > maxResultPerByte*cr.n+1<<20; tooMany {
+			if tooMany = int64(col.n+1)*size > maxResultPerByte*consumed+1<<20; tooMany {
 				return false
 			}
 			col.commit(consumed)
@@ -839,15 +838,3 @@ const maxResultPerByte = 8
 // errTooManyItems reports a list whose items would take far more memory
 // than its body.
 var errTooManyItems = fmt.Errorf("which50: the items take more than %d times the memory of the body: %w", maxResultPerByte, ErrResponseTooLarge)
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
