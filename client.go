@@ -244,7 +244,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, &optionError{errors.New("which50: the transport wrapper returned a nil RoundTripper")}
 		}
 	}
-	rt = &timeoutTransport{base: rt, header: c.headerTimeout, idle: c.idleTimeout, attempt: c.attemptTimeout}
+	rt = &timeoutTransport{base: rt, client: &c.settings}
 	hc.Transport = &pacer{base: rt, ctl: c.ctl}
 	c.httpClient = &hc
 	c.Contacts = &ContactsService{client: c}

@@ -40,21 +40,21 @@ func (e *timeoutError) Timeout() bool   { return true }
 func (e *timeoutError) Temporary() bool { return true }
 
 // timeoutTransport bounds each attempt in time: the wait for the headers,
-// each wait for more of the body, and the whole attempt, by the call's
-// settings (its fields are the client's, for a request that carries none).
-// The caller's context still ends everything at once.
+// each wait for more of the body, and the whole attempt (0: no bound), by
+// the call's settings, which Client.do puts in each request's context, or
+// the client's for a request that carries none. The caller's context still
+// ends everything at once.
 type timeoutTransport struct {
-	base    http.RoundTripper
-	header  time.Duration // 0: no bound
-	idle    time.Duration // 0: no bound
-	attempt time.Duration // 0: no bound
+	base   http.RoundTripper
+	client *settings
 }
 
 func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	header, idle, attempt := t.header, t.idle, t.attempt
-	if s := settingsOf(req.Context()); s != nil { // the call's own bounds
-		header, idle, attempt = s.headerTimeout, s.idleTimeout, s.attemptTimeout
+	s := settingsOf(req.Context())
+	if s == nil {
+		s = t.client
 	}
+	header, idle, attempt := s.headerTimeout, s.idleTimeout, s.attemptTimeout
 	ctx, cancel := context.WithCancelCause(req.Context())
 	var whole *time.Timer
 	if attempt > 0 {
