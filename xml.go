@@ -386,9 +386,8 @@ func (d *xmlDecoder) expected(mb *member, p unsafe.Pointer) (bool, error) {
 		}
 	}
 	// Open the element as startTag would, then decode its content.
-	d.open = append(d.open, openElement{nameEnd: len(d.names) + len(mb.name), bindings: len(d.binds)})
 	d.names = append(d.names, mb.name...)
-	d.elLocal = d.names[len(d.names)-len(mb.name):]
+	d.opened(len(mb.name), len(d.binds))
 	d.elNS, d.elNil, d.elType = mb.ns, false, xsNone
 	d.pos += len(tag)
 	return true, d.memberValue(mb, p)
@@ -1018,11 +1017,18 @@ func (d *xmlDecoder) startTag() error {
 		}
 	}
 	d.names = append(d.names, d.buf[d.pos+1:d.pos+1+nameLen]...)
-	d.elLocal = d.names[len(d.names)-len(local):]
-	d.open = append(d.open, openElement{nameEnd: len(d.names), bindings: bindMark})
+	d.opened(len(local), bindMark)
 	d.pendingEnd = selfClosing
 	d.pos += i
 	return nil
+}
+
+// opened records an element as open, its qualified name having just been
+// appended to names: the last localLen bytes are its local name, and
+// bindMark is len(binds) before its namespace declarations.
+func (d *xmlDecoder) opened(localLen, bindMark int) {
+	d.elLocal = d.names[len(d.names)-localLen:]
+	d.open = append(d.open, openElement{nameEnd: len(d.names), bindings: bindMark})
 }
 
 // endTag reads an end tag at pos and closes the innermost open element.
