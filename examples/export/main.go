@@ -223,11 +223,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if errors.As(err, &ee) {
 			return ee.code
 		}
+		fmt.Fprintln(stderr, "export:", err)
 		if errors.As(err, new(usageError)) {
-			fmt.Fprintln(stderr, "export:", err)
 			return exitUsage
 		}
-		fmt.Fprintln(stderr, "export:", err)
 		return exitFailures
 	}
 	return exitOK
