@@ -538,8 +538,8 @@ func collect(seq iter.Seq2[which50.Contact, error]) ([]string, error) {
 // seedDemo fills srv with n demo contacts of varied history lengths (1 to
 // 50 interactions, about 25 on average), extra more for every other one,
 // the journey demoJourney of them all and its activity demoActivity of
-// every other one, and returns their ids.
-func seedDemo(srv *which50test.Server, n, extra int) []string {
+// every other one.
+func seedDemo(srv *which50test.Server, n, extra int) {
 	ids := which50test.DemoContactIDs(n)
 	members := make([]which50.Contact, len(ids))
 	var welcomed []which50.Contact
@@ -555,7 +555,6 @@ func seedDemo(srv *which50test.Server, n, extra int) []string {
 	srv.SetJourneyContacts(demoJourney, members)
 	srv.SetActivity(demoJourney, which50.JourneyActivity{ID: demoActivity, Name: "Welcome", CampaignID: demoJourney})
 	srv.SetActivityContacts(demoJourney, demoActivity, welcomed)
-	return ids
 }
 
 // demoHistory is the history of the i-th demo contact: its interactions
