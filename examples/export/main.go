@@ -454,7 +454,10 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		defer f.Close()
 		out, ex.file = f, f
 	}
-	ex.w = &countingWriter{w: bufio.NewWriterSize(out, 64<<10), n: ex.committed}
+	ex.w = &countingWriter{w: bufio.NewWriterSize(out, 64<<10)}
+	if st != nil {
+		ex.w.n = st.OutputBytes // what beginRun kept of the output
+	}
 	ex.plan()
 
 	ex.started = time.Now()
@@ -630,12 +633,9 @@ type exporter struct {
 	file      *os.File // the output when it is a file
 
 	// The sync state, nil without -state; written by the writer only.
-	st        *syncState
-	committed int64    // bytes of the output the state covers at start
-	cut       int64    // bytes cut off the output's end at start
-	resumed   bool     // the run was cut before, and resumes
-	todo      []int    // indexes in ids of the contacts to fetch
-	priors    []cursor // by position in todo: what the output already holds
+	st     *syncState
+	todo   []int    // indexes in ids of the contacts to fetch
+	priors []cursor // by position in todo: what the output already holds
 
 	// Checkpoints (the writer only).
 	dirty          bool // lines written since the last checkpoint
