@@ -736,7 +736,9 @@ func (ex *exporter) run(parent context.Context) {
 				id := ex.ids[ex.todo[pos]]
 				var items []which50.ContactInteraction
 				if items, f.err = ex.fetch(ctx, id); f.err == nil {
-					items, f.next = ex.priors[pos].advance(items)
+					if ex.st != nil { // without -state there is no cursor to pass or keep
+						items, f.next = ex.priors[pos].advance(items)
+					}
 					f.data, f.n = enc.appendContact(nil, id, items), len(items)
 				}
 				results <- f
