@@ -61,12 +61,12 @@
 //
 // Order: contacts appear in the order of their ids in the input, each
 // contact's interactions in the API's order (newest first), and a contact's
-// interactions are written together, all or none. (A resumed run appends
-// the contacts the cut run lacked, so a contact that failed, or was
-// cancelled by Ctrl-C while later ones were written, comes after them.) Contacts that fail are
-// left out and reported. Responses are buffered until every earlier contact
-// is written, and workers run at most a fixed window ahead of the writer, so
-// memory stays bounded whatever the number of ids.
+// interactions are written together, all or none. Contacts that fail are
+// left out and reported. (A resumed run appends the contacts the cut run
+// lacked, so a contact that failed, or was cancelled by Ctrl-C while later
+// ones were written, comes after them.) Responses are buffered until every
+// earlier contact is written, and workers run at most a fixed window ahead
+// of the writer, so memory stays bounded whatever the number of ids.
 //
 // # State, resume and incremental runs
 //
