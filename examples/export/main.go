@@ -61,12 +61,12 @@
 //
 // Order: contacts appear in the order of their ids in the input, each
 // contact's interactions in the API's order (newest first), and a contact's
-// interactions are written together, all or none. (A resumed run appends
-// the contacts the cut run lacked, so a contact that failed, or was
-// cancelled by Ctrl-C while later ones were written, comes after them.) Contacts that fail are
-// left out and reported. Responses are buffered until every earlier contact
-// is written, and workers run at most a fixed window ahead of the writer, so
-// memory stays bounded whatever the number of ids.
+// interactions are written together, all or none. Contacts that fail are
+// left out and reported. (A resumed run appends the contacts the cut run
+// lacked, so a contact that failed, or was cancelled by Ctrl-C while later
+// ones were written, comes after them.) Responses are buffered until every
+// earlier contact is written, and workers run at most a fixed window ahead
+// of the writer, so memory stays bounded whatever the number of ids.
 //
 // # State, resume and incremental runs
 //
@@ -223,11 +223,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if errors.As(err, &ee) {
 			return ee.code
 		}
+		fmt.Fprintln(stderr, "export:", err)
 		if errors.As(err, new(usageError)) {
-			fmt.Fprintln(stderr, "export:", err)
 			return exitUsage
 		}
-		fmt.Fprintln(stderr, "export:", err)
 		return exitFailures
 	}
 	return exitOK
@@ -455,7 +454,10 @@ func export(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		defer f.Close()
 		out, ex.file = f, f
 	}
-	ex.w = &countingWriter{w: bufio.NewWriterSize(out, 64<<10), n: ex.committed}
+	ex.w = &countingWriter{w: bufio.NewWriterSize(out, 64<<10)}
+	if st != nil {
+		ex.w.n = st.OutputBytes // what beginRun kept of the output
+	}
 	ex.plan()
 
 	ex.started = time.Now()
@@ -539,8 +541,8 @@ func collect(seq iter.Seq2[which50.Contact, error]) ([]string, error) {
 // seedDemo fills srv with n demo contacts of varied history lengths (1 to
 // 50 interactions, about 25 on average), extra more for every other one,
 // the journey demoJourney of them all and its activity demoActivity of
-// every other one, and returns their ids.
-func seedDemo(srv *which50test.Server, n, extra int) []string {
+// every other one.
+func seedDemo(srv *which50test.Server, n, extra int) {
 	ids := which50test.DemoContactIDs(n)
 	members := make([]which50.Contact, len(ids))
 	var welcomed []which50.Contact
@@ -556,7 +558,6 @@ func seedDemo(srv *which50test.Server, n, extra int) []string {
 	srv.SetJourneyContacts(demoJourney, members)
 	srv.SetActivity(demoJourney, which50.JourneyActivity{ID: demoActivity, Name: "Welcome", CampaignID: demoJourney})
 	srv.SetActivityContacts(demoJourney, demoActivity, welcomed)
-	return ids
 }
 
 // demoHistory is the history of the i-th demo contact: its interactions
@@ -632,12 +633,9 @@ type exporter struct {
 	file      *os.File // the output when it is a file
 
 	// The sync state, nil without -state; written by the writer only.
-	st        *syncState
-	committed int64    // bytes of the output the state covers at start
-	cut       int64    // bytes cut off the output's end at start
-	resumed   bool     // the run was cut before, and resumes
-	todo      []int    // indexes in ids of the contacts to fetch
-	priors    []cursor // by position in todo: what the output already holds
+	st     *syncState
+	todo   []int    // indexes in ids of the contacts to fetch
+	priors []cursor // by position in todo: what the output already holds
 
 	// Checkpoints (the writer only).
 	dirty          bool // lines written since the last checkpoint
@@ -738,7 +736,9 @@ func (ex *exporter) run(parent context.Context) {
 				id := ex.ids[ex.todo[pos]]
 				var items []which50.ContactInteraction
 				if items, f.err = ex.fetch(ctx, id); f.err == nil {
-					items, f.next = ex.priors[pos].advance(items)
+					if ex.st != nil { // without -state there is no cursor to pass or keep
+						items, f.next = ex.priors[pos].advance(items)
+					}
 					f.data, f.n = enc.appendContact(nil, id, items), len(items)
 				}
 				results <- f

@@ -225,8 +225,8 @@ func openState(cfg config) (*syncState, error) {
 // to append.
 func (ex *exporter) beginRun(stderr io.Writer) (*os.File, error) {
 	st, cfg := ex.st, ex.cfg
-	ex.resumed = !st.Complete && (st.Full || !cfg.full)
-	if !ex.resumed {
+	resumed := !st.Complete && (st.Full || !cfg.full)
+	if !resumed {
 		st.Run++
 		st.Complete = false
 		st.Full = cfg.full
@@ -249,8 +249,9 @@ func (ex *exporter) beginRun(stderr io.Writer) (*os.File, error) {
 	if err == nil {
 		err = st.save(cfg.stateFile)
 	}
+	var cut int64 // bytes after the last checkpoint
 	if err == nil && fi.Size() > st.OutputBytes {
-		ex.cut = fi.Size() - st.OutputBytes
+		cut = fi.Size() - st.OutputBytes
 		err = f.Truncate(st.OutputBytes)
 	}
 	if err == nil {
@@ -260,10 +261,8 @@ func (ex *exporter) beginRun(stderr io.Writer) (*os.File, error) {
 		f.Close()
 		return nil, fmt.Errorf("open output: %w", err)
 	}
-	ex.committed = st.OutputBytes
-	ex.lastCheckpoint = time.Now()
 	switch {
-	case ex.resumed:
+	case resumed:
 		fmt.Fprintf(stderr, "export: resuming run %d of %s at byte %d of %s", st.Run, cfg.stateFile, st.OutputBytes, cfg.outFile)
 	case st.Run == 1:
 		fmt.Fprintf(stderr, "export: run 1 of %s: every interaction to %s", cfg.stateFile, cfg.outFile)
@@ -272,8 +271,8 @@ func (ex *exporter) beginRun(stderr io.Writer) (*os.File, error) {
 	default:
 		fmt.Fprintf(stderr, "export: run %d of %s: appending what is new to %s", st.Run, cfg.stateFile, cfg.outFile)
 	}
-	if ex.cut > 0 && st.OutputBytes > 0 {
-		fmt.Fprintf(stderr, " (%d bytes after the last checkpoint cut off)", ex.cut)
+	if cut > 0 && st.OutputBytes > 0 {
+		fmt.Fprintf(stderr, " (%d bytes after the last checkpoint cut off)", cut)
 	}
 	fmt.Fprintln(stderr)
 	return f, nil
