@@ -152,12 +152,12 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, mt := which50.FormatJSON, "application/json"
+	f := which50.FormatJSON
 	if strings.Contains(r.Header.Get("Accept"), "xml") {
-		f, mt = which50.FormatXML, "application/xml"
+		f = which50.FormatXML
 	}
 	body := b[f]
-	w.Header().Set("Content-Type", mt+"; charset=utf-8")
+	w.Header().Set("Content-Type", acceptOf(f)+"; charset=utf-8")
 	if !chunked {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
@@ -306,9 +306,5 @@ func floor(hc *http.Client, u, accept string) (int64, error) {
 	return io.Copy(io.Discard, resp.Body)
 }
 
-func acceptOf(f which50.Format) string {
-	if f == which50.FormatXML {
-		return "application/xml"
-	}
-	return "application/json"
-}
+// acceptOf is the media type of f: application/json or application/xml.
+func acceptOf(f which50.Format) string { return "application/" + f.String() }
