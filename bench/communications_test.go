@@ -83,13 +83,16 @@ func (e *env) commImpls(f which50.Format, length, key string, n int) []impl {
 // a call is decoding, and where the libraries stand at their best (no
 // reads, the whole input at hand).
 func BenchmarkDecodeMemory(b *testing.B) {
-	srv := newServer(b)
 	ctx := context.Background()
+	lists := map[string]bodies{}
+	for _, names := range nameModes {
+		lists[names] = commBodies(b, commItems, names)
+	}
 	for _, f := range formats {
 		b.Run("format="+f.String(), func(b *testing.B) {
 			for _, names := range nameModes {
 				b.Run("names="+names, func(b *testing.B) {
-					payload := srv.lists[srv.list(b, commItems, names)][f]
+					payload := lists[names][f]
 					client, err := which50.NewClient(
 						which50.WithBaseURL("http://memory.invalid/"),
 						which50.WithHTTPClient(&http.Client{Transport: memTransport(payload)}),

@@ -181,16 +181,22 @@ func (s *server) list(tb testing.TB, n int, names string) string {
 	_, ok := s.lists[key]
 	s.mu.Unlock()
 	if !ok {
-		const id = "gen"
-		items := interactions(n, names == "unique")
-		b := wireBodies(tb, "/contacts/"+id+"/communications", func(srv *which50test.Server) {
-			srv.SetCommunications(id, items)
-		})
+		b := commBodies(tb, n, names)
 		s.mu.Lock()
 		s.lists[key] = b
 		s.mu.Unlock()
 	}
 	return key
+}
+
+// commBodies returns the bodies of a communications list of n items with
+// the given names.
+func commBodies(tb testing.TB, n int, names string) bodies {
+	const id = "gen"
+	items := interactions(n, names == "unique")
+	return wireBodies(tb, "/contacts/"+id+"/communications", func(srv *which50test.Server) {
+		srv.SetCommunications(id, items)
+	})
 }
 
 // commURL is the URL of the communications of key, sent as length says,
