@@ -31,7 +31,7 @@ func BenchmarkCommunications(b *testing.B) {
 					bodyLen := len(e.srv.lists[key][f])
 					for _, length := range lengthModes {
 						b.Run("length="+length, func(b *testing.B) {
-							for _, im := range e.commImpls(f, length, key, commItems) {
+							for _, im := range e.commImpls(f, length, key) {
 								b.Run("impl="+im.name, func(b *testing.B) {
 									benchCalls(b, commItems, bodyLen, im.call)
 								})
@@ -47,7 +47,7 @@ func BenchmarkCommunications(b *testing.B) {
 // commImpls returns the implementations compared for format f on the list
 // key sent as length says: sdk, stdlib, floor and, for JSON, each
 // third-party library.
-func (e *env) commImpls(f which50.Format, length, key string, n int) []impl {
+func (e *env) commImpls(f which50.Format, length, key string) []impl {
 	ctx := context.Background()
 	id, u := commID(length, key), e.srv.commURL(length, key)
 	client := e.sdk[f]
@@ -72,7 +72,7 @@ func (e *env) commImpls(f which50.Format, length, key string, n int) []impl {
 	}
 	return append(impls, impl{"floor", func() (int, error) {
 		_, err := floor(e.hc, u, acceptOf(f))
-		return n, err
+		return commItems, err
 	}})
 }
 

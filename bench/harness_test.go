@@ -259,13 +259,11 @@ func benchCalls(b *testing.B, n, bodyLen int, call func() (int, error)) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	cpu := processCPU()
-	b.ResetTimer()
 	for b.Loop() {
 		if got, err := call(); err != nil || got != n {
 			b.Fatalf("%d items, %v; want %d", got, err, n)
 		}
 	}
-	b.StopTimer()
 	reportCPU(b, cpu)
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/float64(n), "allocs/item")

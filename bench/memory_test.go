@@ -102,7 +102,6 @@ func BenchmarkCommunicationsSeq(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		cpu := processCPU()
-		b.ResetTimer()
 		for b.Loop() {
 			var base uint64
 			pause(func() { base = liveHeap() })
@@ -124,7 +123,6 @@ func BenchmarkCommunicationsSeq(b *testing.B) {
 				b.Fatalf("streamed %d items, want %d", count, seqItems)
 			}
 		}
-		b.StopTimer()
 		reportCPU(b, cpu+paused)
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(growth)/(1<<20), "live-MiB")
