@@ -31,7 +31,8 @@ const (
 //     ContactInteraction plus the bytes of each distinct string (by data
 //     pointer and length) once; the few *time.Location it points to are
 //     not counted;
-//   - peak/result: their ratio, the largest of the run's calls;
+//   - peak/result: their ratio, the largest of the run's calls (peak-MiB
+//     and result-MiB are that call's);
 //   - alloc/result: the bytes allocated during the call (MemStats
 //     TotalAlloc, all goroutines) over the result's size.
 //
@@ -78,10 +79,11 @@ func BenchmarkCommunicationsPeak(b *testing.B) {
 }
 
 // BenchmarkCommunicationsSeq streams a 200,000-item history (names
-// repeated, and unique) through Contacts.CommunicationsSeq and reports live-MiB: the largest growth of
-// the live heap (/gc/heap/live:bytes after a forced GC, every 20,000
-// items) over the heap before the call, the largest of the run's calls.
-// The forced GCs are timed neither in ns/op nor in cpu-ns/op.
+// repeated, and unique) through Contacts.CommunicationsSeq and reports
+// live-MiB: the largest growth of the live heap (/gc/heap/live:bytes after
+// a forced GC, every 20,000 items) over the heap before the call, the
+// largest of the run's calls. The forced GCs are timed neither in ns/op
+// nor in cpu-ns/op.
 func BenchmarkCommunicationsSeq(b *testing.B) {
 	if testing.Short() {
 		b.Skip("200,000-item payloads skipped in -short mode")
