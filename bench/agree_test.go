@@ -12,39 +12,20 @@ import (
 	"github.com/which50-go/which50"
 )
 
-// norm is an interaction in a form every implementation can be compared
-// in: the instant as Unix nanoseconds and the UTC offset in seconds, so
-// that time.Location values that differ only in name compare equal.
-type norm struct {
-	ID           int64
-	Interaction  string
-	Name         string
-	UnixNano     int64
-	Offset       int
-	Status       string
-	CampaignID   int64
-	CampaignName string
-}
+// sameInstant compares times by instant and UTC offset, so that
+// time.Location values that differ only in name compare equal.
+var sameInstant = cmp.Comparer(func(a, b time.Time) bool {
+	_, aOff := a.Zone()
+	_, bOff := b.Zone()
+	return a.Equal(b) && aOff == bOff
+})
 
-func normTime(t time.Time) (int64, int) {
-	_, off := t.Zone()
-	return t.UnixNano(), off
-}
-
-func normSDK(items []which50.ContactInteraction) []norm {
-	out := make([]norm, len(items))
+// fromSDK converts the SDK's items to Interactions, to compare with what
+// the hand-written implementations decode.
+func fromSDK(items []which50.ContactInteraction) []Interaction {
+	out := make([]Interaction, len(items))
 	for i, it := range items {
-		ns, off := normTime(it.Occurred)
-		out[i] = norm{it.ID, string(it.Interaction), it.Name, ns, off, it.Status, it.CampaignID, it.CampaignName}
-	}
-	return out
-}
-
-func normHand(items []Interaction) []norm {
-	out := make([]norm, len(items))
-	for i, it := range items {
-		ns, off := normTime(it.Occurred)
-		out[i] = norm{it.ID, it.Interaction, it.Name, ns, off, it.Status, it.CampaignID, it.CampaignName}
+		out[i] = Interaction{it.ID, string(it.Interaction), it.Name, it.Occurred, it.Status, it.CampaignID, it.CampaignName}
 	}
 	return out
 }
@@ -58,13 +39,13 @@ func TestImplsAgree(t *testing.T) {
 	ctx := context.Background()
 	for _, names := range nameModes {
 		key := e.srv.list(t, commItems, names)
-		want := normSDK(interactions(commItems, names == "unique"))
+		want := fromSDK(interactions(commItems, names == "unique"))
 		for _, f := range formats {
 			for _, length := range lengthModes {
 				t.Run(f.String()+"/"+names+"/"+length, func(t *testing.T) {
-					check := func(impl string, got []norm) {
+					check := func(impl string, got []Interaction) {
 						t.Helper()
-						if diff := cmp.Diff(want, got); diff != "" {
+						if diff := cmp.Diff(want, got, sameInstant); diff != "" {
 							t.Errorf("impl=%s (-generated +decoded):\n%s", impl, diff)
 						}
 					}
@@ -72,7 +53,7 @@ func TestImplsAgree(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					check("sdk", normSDK(sdk))
+					check("sdk", fromSDK(sdk))
 					u := e.srv.commURL(length, key)
 					payload := e.srv.lists[key][f]
 					if f == which50.FormatXML {
@@ -80,11 +61,11 @@ func TestImplsAgree(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						check("stdlib", normHand(got))
+						check("stdlib", got)
 						if got, err = unmarshalXML(payload); err != nil {
 							t.Fatal(err)
 						}
-						check("stdlib from memory", normHand(got))
+						check("stdlib from memory", got)
 						return
 					}
 					for _, lib := range jsonLibs {
@@ -92,12 +73,12 @@ func TestImplsAgree(t *testing.T) {
 						if err != nil {
 							t.Fatalf("%s: %v", lib.name, err)
 						}
-						check(lib.name, normHand(got))
+						check(lib.name, got)
 						got = nil
 						if err := lib.unmarshal(payload, &got); err != nil {
 							t.Fatalf("%s from memory: %v", lib.name, err)
 						}
-						check(lib.name+" from memory", normHand(got))
+						check(lib.name+" from memory", got)
 					}
 				})
 			}

@@ -31,7 +31,7 @@ func BenchmarkCommunications(b *testing.B) {
 					bodyLen := len(e.srv.lists[key][f])
 					for _, length := range lengthModes {
 						b.Run("length="+length, func(b *testing.B) {
-							for _, im := range e.commImpls(f, length, key, commItems) {
+							for _, im := range e.commImpls(f, length, key) {
 								b.Run("impl="+im.name, func(b *testing.B) {
 									benchCalls(b, commItems, bodyLen, im.call)
 								})
@@ -47,7 +47,7 @@ func BenchmarkCommunications(b *testing.B) {
 // commImpls returns the implementations compared for format f on the list
 // key sent as length says: sdk, stdlib, floor and, for JSON, each
 // third-party library.
-func (e *env) commImpls(f which50.Format, length, key string, n int) []impl {
+func (e *env) commImpls(f which50.Format, length, key string) []impl {
 	ctx := context.Background()
 	id, u := commID(length, key), e.srv.commURL(length, key)
 	client := e.sdk[f]
@@ -72,7 +72,7 @@ func (e *env) commImpls(f which50.Format, length, key string, n int) []impl {
 	}
 	return append(impls, impl{"floor", func() (int, error) {
 		_, err := floor(e.hc, u, acceptOf(f))
-		return n, err
+		return commItems, err
 	}})
 }
 
@@ -83,13 +83,16 @@ func (e *env) commImpls(f which50.Format, length, key string, n int) []impl {
 // a call is decoding, and where the libraries stand at their best (no
 // reads, the whole input at hand).
 func BenchmarkDecodeMemory(b *testing.B) {
-	srv := newServer(b)
 	ctx := context.Background()
+	lists := map[string]bodies{}
+	for _, names := range nameModes {
+		lists[names] = commBodies(b, commItems, names)
+	}
 	for _, f := range formats {
 		b.Run("format="+f.String(), func(b *testing.B) {
 			for _, names := range nameModes {
 				b.Run("names="+names, func(b *testing.B) {
-					payload := srv.lists[srv.list(b, commItems, names)][f]
+					payload := lists[names][f]
 					client, err := which50.NewClient(
 						which50.WithBaseURL("http://memory.invalid/"),
 						which50.WithHTTPClient(&http.Client{Transport: memTransport(payload)}),

@@ -152,12 +152,12 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, mt := which50.FormatJSON, "application/json"
+	f := which50.FormatJSON
 	if strings.Contains(r.Header.Get("Accept"), "xml") {
-		f, mt = which50.FormatXML, "application/xml"
+		f = which50.FormatXML
 	}
 	body := b[f]
-	w.Header().Set("Content-Type", mt+"; charset=utf-8")
+	w.Header().Set("Content-Type", acceptOf(f)+"; charset=utf-8")
 	if !chunked {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
@@ -181,16 +181,22 @@ func (s *server) list(tb testing.TB, n int, names string) string {
 	_, ok := s.lists[key]
 	s.mu.Unlock()
 	if !ok {
-		const id = "gen"
-		items := interactions(n, names == "unique")
-		b := wireBodies(tb, "/contacts/"+id+"/communications", func(srv *which50test.Server) {
-			srv.SetCommunications(id, items)
-		})
+		b := commBodies(tb, n, names)
 		s.mu.Lock()
 		s.lists[key] = b
 		s.mu.Unlock()
 	}
 	return key
+}
+
+// commBodies returns the bodies of a communications list of n items with
+// the given names.
+func commBodies(tb testing.TB, n int, names string) bodies {
+	const id = "gen"
+	items := interactions(n, names == "unique")
+	return wireBodies(tb, "/contacts/"+id+"/communications", func(srv *which50test.Server) {
+		srv.SetCommunications(id, items)
+	})
 }
 
 // commURL is the URL of the communications of key, sent as length says,
@@ -253,13 +259,11 @@ func benchCalls(b *testing.B, n, bodyLen int, call func() (int, error)) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	cpu := processCPU()
-	b.ResetTimer()
 	for b.Loop() {
 		if got, err := call(); err != nil || got != n {
 			b.Fatalf("%d items, %v; want %d", got, err, n)
 		}
 	}
-	b.StopTimer()
 	reportCPU(b, cpu)
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/float64(n), "allocs/item")
@@ -306,9 +310,5 @@ func floor(hc *http.Client, u, accept string) (int64, error) {
 	return io.Copy(io.Discard, resp.Body)
 }
 
-func acceptOf(f which50.Format) string {
-	if f == which50.FormatXML {
-		return "application/xml"
-	}
-	return "application/json"
-}
+// acceptOf is the media type of f: application/json or application/xml.
+func acceptOf(f which50.Format) string { return "application/" + f.String() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"testing"
 	"time"
 	"unsafe"
@@ -30,7 +31,8 @@ const (
 //     ContactInteraction plus the bytes of each distinct string (by data
 //     pointer and length) once; the few *time.Location it points to are
 //     not counted;
-//   - peak/result: their ratio, the largest of the run's calls;
+//   - peak/result: their ratio, the largest of the run's calls (peak-MiB
+//     and result-MiB are that call's);
 //   - alloc/result: the bytes allocated during the call (MemStats
 //     TotalAlloc, all goroutines) over the result's size.
 //
@@ -42,114 +44,109 @@ func BenchmarkCommunicationsPeak(b *testing.B) {
 	if testing.Short() {
 		b.Skip("1,000,000-item payloads skipped in -short mode")
 	}
-	e := newEnv(b)
 	ctx := context.Background()
-	for _, names := range nameModes {
-		key := e.srv.list(b, peakItems, names)
-		for _, f := range formats {
-			for _, length := range lengthModes {
-				b.Run("format="+f.String()+"/names="+names+"/length="+length+"/items=1000000/impl=sdk", func(b *testing.B) {
-					if _, err := floor(e.hc, e.srv.commURL(length, key), acceptOf(f)); err != nil { // warm the connection
-						b.Fatal(err)
-					}
-					client, id := e.sdk[f], commID(length, key)
-					b.ReportAllocs()
-					var peak, result, worst, allocated float64
-					for b.Loop() {
-						b.StopTimer()
-						runtime.GC()
-						base := heapObjects()
-						var before, after runtime.MemStats
-						runtime.ReadMemStats(&before)
-						s := startSampler()
-						b.StartTimer()
-						items, err := client.Contacts.Communications(ctx, id)
-						b.StopTimer()
-						top := s.stop()
-						runtime.ReadMemStats(&after)
-						if err != nil || len(items) != peakItems {
-							b.Fatalf("%d items, %v; want %d", len(items), err, peakItems)
-						}
-						res := float64(resultBytes(items))
-						items = nil
-						grown := float64(top) - float64(base)
-						if grown/res > worst {
-							worst, peak, result = grown/res, grown, res
-						}
-						allocated = max(allocated, float64(after.TotalAlloc-before.TotalAlloc)/res)
-						b.StartTimer()
-					}
-					b.ReportMetric(peak/(1<<20), "peak-MiB")
-					b.ReportMetric(result/(1<<20), "result-MiB")
-					b.ReportMetric(worst, "peak/result")
-					b.ReportMetric(allocated, "alloc/result")
-				})
+	sdkCells(b, peakItems, "sdk", func(b *testing.B, client *which50.Client, id string) {
+		b.ReportAllocs()
+		var peak, result, worst, allocated float64
+		for b.Loop() {
+			b.StopTimer()
+			runtime.GC()
+			base := heapObjects()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			s := startSampler()
+			b.StartTimer()
+			items, err := client.Contacts.Communications(ctx, id)
+			b.StopTimer()
+			top := s.stop()
+			runtime.ReadMemStats(&after)
+			if err != nil || len(items) != peakItems {
+				b.Fatalf("%d items, %v; want %d", len(items), err, peakItems)
 			}
+			res := float64(resultBytes(items))
+			grown := float64(top) - float64(base)
+			if grown/res > worst {
+				worst, peak, result = grown/res, grown, res
+			}
+			allocated = max(allocated, float64(after.TotalAlloc-before.TotalAlloc)/res)
+			b.StartTimer()
 		}
-	}
+		b.ReportMetric(peak/(1<<20), "peak-MiB")
+		b.ReportMetric(result/(1<<20), "result-MiB")
+		b.ReportMetric(worst, "peak/result")
+		b.ReportMetric(allocated, "alloc/result")
+	})
 }
 
 // BenchmarkCommunicationsSeq streams a 200,000-item history (names
-// repeated, and unique) through Contacts.CommunicationsSeq and reports live-MiB: the largest growth of
-// the live heap (/gc/heap/live:bytes after a forced GC, every 20,000
-// items) over the heap before the call, the largest of the run's calls.
-// The forced GCs are timed neither in ns/op nor in cpu-ns/op.
+// repeated, and unique) through Contacts.CommunicationsSeq and reports
+// live-MiB: the largest growth of the live heap (/gc/heap/live:bytes after
+// a forced GC, every 20,000 items) over the heap before the call, the
+// largest of the run's calls. The forced GCs are timed neither in ns/op
+// nor in cpu-ns/op.
 func BenchmarkCommunicationsSeq(b *testing.B) {
 	if testing.Short() {
 		b.Skip("200,000-item payloads skipped in -short mode")
 	}
 	const sampleEvery = 20_000
-	e := newEnv(b)
 	ctx := context.Background()
+	sdkCells(b, seqItems, "seq", func(b *testing.B, client *which50.Client, id string) {
+		b.ReportAllocs()
+		var growth uint64
+		var paused time.Duration // CPU spent in forced GCs
+		pause := func(fn func()) {
+			b.StopTimer()
+			c := processCPU()
+			fn()
+			paused += processCPU() - c
+			b.StartTimer()
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		cpu := processCPU()
+		for b.Loop() {
+			var base uint64
+			pause(func() { base = liveHeap() })
+			count := 0
+			for _, err := range client.Contacts.CommunicationsSeq(ctx, id) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				count++
+				if count%sampleEvery == 0 {
+					pause(func() {
+						if h := liveHeap(); h > base {
+							growth = max(growth, h-base)
+						}
+					})
+				}
+			}
+			if count != seqItems {
+				b.Fatalf("streamed %d items, want %d", count, seqItems)
+			}
+		}
+		reportCPU(b, cpu+paused)
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(growth)/(1<<20), "live-MiB")
+		b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/seqItems, "allocs/item")
+	})
+}
+
+// sdkCells runs bench as a sub-benchmark for each cell of an n-item
+// history (names, format, framing) with impl=impl, the connection warmed
+// by one read of the body; bench gets the format's client and the
+// contact id of the cell.
+func sdkCells(b *testing.B, n int, impl string, bench func(b *testing.B, client *which50.Client, id string)) {
+	e := newEnv(b)
 	for _, names := range nameModes {
-		key := e.srv.list(b, seqItems, names)
+		key := e.srv.list(b, n, names)
 		for _, f := range formats {
 			for _, length := range lengthModes {
-				b.Run("format="+f.String()+"/names="+names+"/length="+length+"/items=200000/impl=seq", func(b *testing.B) {
+				b.Run("format="+f.String()+"/names="+names+"/length="+length+"/items="+strconv.Itoa(n)+"/impl="+impl, func(b *testing.B) {
 					if _, err := floor(e.hc, e.srv.commURL(length, key), acceptOf(f)); err != nil {
 						b.Fatal(err)
 					}
-					client, id := e.sdk[f], commID(length, key)
-					b.ReportAllocs()
-					var growth uint64
-					var paused time.Duration // CPU spent in forced GCs
-					pause := func(fn func()) {
-						b.StopTimer()
-						c := processCPU()
-						fn()
-						paused += processCPU() - c
-						b.StartTimer()
-					}
-					var before, after runtime.MemStats
-					runtime.ReadMemStats(&before)
-					cpu := processCPU()
-					b.ResetTimer()
-					for b.Loop() {
-						var base uint64
-						pause(func() { base = liveHeap() })
-						count := 0
-						for _, err := range client.Contacts.CommunicationsSeq(ctx, id) {
-							if err != nil {
-								b.Fatal(err)
-							}
-							count++
-							if count%sampleEvery == 0 {
-								pause(func() {
-									if h := liveHeap(); h > base {
-										growth = max(growth, h-base)
-									}
-								})
-							}
-						}
-						if count != seqItems {
-							b.Fatalf("streamed %d items, want %d", count, seqItems)
-						}
-					}
-					b.StopTimer()
-					reportCPU(b, cpu+paused)
-					runtime.ReadMemStats(&after)
-					b.ReportMetric(float64(growth)/(1<<20), "live-MiB")
-					b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/seqItems, "allocs/item")
+					bench(b, e.sdk[f], commID(length, key))
 				})
 			}
 		}
