@@ -18,13 +18,15 @@
 # benchstat comes from the Go module proxy through `go run`; it is in
 # neither module's go.mod.
 set -euo pipefail
-cd "$(dirname "$0")/../bench"
 rounds=${1:-3}
 out=${2:-/tmp/bench-compare}
 pattern=${3:-.}
 benchstat="go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
 
+# outdir is taken from where the script is run, before moving into bench/.
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+cd "$(dirname "$0")/../bench"
 bin="$out/bench.test"
 go test -c -o "$bin" .
 go build -o "$out/ratios" ./cmd/ratios
