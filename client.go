@@ -162,27 +162,24 @@ func anyOption(name string, set func(*settings) error) Option {
 
 // applyClient applies o to a client being built.
 func (o Option) applyClient(c *Client) error {
-	switch {
-	case o.set == nil:
-		return nil
-	case o.scope == scopeCall:
-		return &optionError{fmt.Errorf("which50: %s applies to one call; pass it to a method, not to NewClient", o.name)}
-	}
-	if err := o.set(c, &c.settings); err != nil {
-		return &optionError{err}
-	}
-	return nil
+	return o.apply(c, &c.settings, scopeCall, "applies to one call; pass it to a method, not to NewClient")
 }
 
 // applyCall applies o to the settings of one call.
 func (o Option) applyCall(s *settings) error {
+	return o.apply(nil, s, scopeClient, "applies to a whole client; pass it to NewClient, not to a call")
+}
+
+// apply applies o to c (nil for a call) and s, unless its scope is the
+// refused one, which why explains.
+func (o Option) apply(c *Client, s *settings, refused optionScope, why string) error {
 	switch {
 	case o.set == nil:
 		return nil
-	case o.scope == scopeClient:
-		return &optionError{fmt.Errorf("which50: %s applies to a whole client; pass it to NewClient, not to a call", o.name)}
+	case o.scope == refused:
+		return &optionError{fmt.Errorf("which50: %s %s", o.name, why)}
 	}
-	if err := o.set(nil, s); err != nil {
+	if err := o.set(c, s); err != nil {
 		return &optionError{err}
 	}
 	return nil
